@@ -1,0 +1,36 @@
+# The two entry points are `make lab` and `make test`; each does all of its own set-up.
+SHELL := /bin/bash
+export LOGPIPE_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/logpipe
+VENV := .venv/bin
+LOGPIPE := $(VENV)/logpipe
+
+.PHONY: lab test faults bootstrap setup lint lab-down clean
+
+bootstrap:
+	@scripts/bootstrap.sh
+
+# Host image, artifact cache and Terraform CLI config: all cached, rebuilt only when a pin changes.
+setup: bootstrap
+	@$(LOGPIPE) image build
+	@$(LOGPIPE) artifacts build
+	@$(LOGPIPE) terraform-config
+
+lab: setup
+	@$(LOGPIPE) lab up
+	@$(LOGPIPE) lab smoke
+
+lab-down: bootstrap
+	@$(LOGPIPE) lab down
+
+lint: bootstrap
+	@$(VENV)/ruff check tooling tests benchmarks ansible
+	@$(VENV)/yamllint -s roles ansible inventories molecule
+
+test: setup lint
+	@scripts/test.sh
+
+faults: setup
+	@$(VENV)/pytest -m faults tests/faults
+
+clean:
+	rm -f .venv
