@@ -35,7 +35,7 @@ else
 fi
 
 # 3. Python virtualenv in the cache, keyed by the pinned constraints, linked as .venv.
-key=$(cat "$here/constraints.txt" "$here/pyproject.toml" | sha256sum | cut -c1-12)
+key=$(sed -n "/^dependencies/,/^]/p" "$here/pyproject.toml" | cat "$here/constraints.txt" - | sha256sum | cut -c1-12)
 venv="$cache/venv-$key"
 if [[ ! -x $venv/bin/logpipe ]]; then
   say "creating virtualenv $venv"
