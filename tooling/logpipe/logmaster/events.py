@@ -1,0 +1,77 @@
+"""From one Beats event (the JSON bytes of a 'J' frame) to the Kafka record it becomes: routed, or dead-lettered.
+
+Never a silent drop: an event that is too large, is not a JSON object, or whose message does not have its rule's
+format becomes a record on the dead-letter topic carrying the reason (headers) and the original bytes (value),
+cut to `dead_letter_original_bytes` with `logpipe-truncated: true` when longer.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from logpipe.routing import RoutingTable, get_field
+from logpipe.routing.table import scalar_text
+
+OVERSIZED = "oversized"
+UNPARSEABLE = "unparseable"
+REJECTED = "rejected"  # Kafka refused the routed record as too large; it goes to the DLQ instead
+
+Headers = list[tuple[str, bytes]]
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    topic: str
+    value: bytes
+    key: bytes | None = None
+    headers: Headers | None = None
+    reason: str | None = None  # set on dead-letter records: OVERSIZED, UNPARSEABLE or REJECTED
+
+
+def dead_letter(table: RoutingTable, payload: bytes, reason: str, detail: str, keep_bytes: int,
+                route: str = "") -> Record:
+    """The DLQ record for `payload`: reason and detail in headers, the original (maybe cut) as the value."""
+    truncated = len(payload) > keep_bytes
+    headers: Headers = [
+        ("logpipe-reason", reason.encode()),
+        ("logpipe-detail", detail.encode()),
+        ("logpipe-truncated", b"true" if truncated else b"false"),
+        ("logpipe-original-bytes", str(len(payload)).encode()),
+    ]
+    if route:
+        headers.append(("logpipe-route", route.encode()))
+    return Record(table.dead_letter_topic, payload[:keep_bytes] if truncated else payload, None, headers, reason)
+
+
+def to_record(payload: bytes, table: RoutingTable, max_event_bytes: int, keep_bytes: int) -> Record:
+    """The record for one event: routed by `table`, or dead-lettered with the reason."""
+    size = len(payload)
+    if size > max_event_bytes:
+        return dead_letter(table, payload, OVERSIZED,
+                           f"event of {size} bytes is above limits.max_event_bytes={max_event_bytes}", keep_bytes)
+    try:
+        event = json.loads(payload)
+    except (ValueError, UnicodeDecodeError) as exc:
+        return dead_letter(table, payload, UNPARSEABLE, f"event is not JSON: {exc}", keep_bytes)
+    if not isinstance(event, dict):
+        return dead_letter(table, payload, UNPARSEABLE, f"event is JSON {type(event).__name__}, not an object",
+                           keep_bytes)
+    route = table.route(event)
+    need_message = table.value == "message" or route.format.kind != "raw"
+    message = event.get(table.message_field) if "." not in table.message_field else get_field(
+        event, table.message_field)
+    if need_message:
+        if not isinstance(message, str):
+            return dead_letter(table, payload, UNPARSEABLE, f"event has no text field {table.message_field!r}",
+                               keep_bytes, route.rule)
+        problem = route.format.problem(message)
+        if problem:
+            return dead_letter(table, payload, UNPARSEABLE, f"rule {route.rule!r}: {problem}", keep_bytes,
+                               route.rule)
+    value = payload if table.value == "event" else message.encode()
+    key = None
+    if table.key_field:
+        text = scalar_text(get_field(event, table.key_field))
+        key = text.encode() if text is not None else None
+    return Record(route.topic, value, key)
