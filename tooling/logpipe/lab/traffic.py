@@ -1,0 +1,109 @@
+"""Test traffic for the lab: write sequence-numbered lines into log files on producer hosts, read the topics
+back from Kafka, and reconcile (sent, received, lost, duplicated, latency, rate) per topic."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Iterable
+
+import yaml
+
+from logpipe.errors import LogpipeError
+from logpipe.lab.reconcile import Arrival, Stream, format_table, reconcile
+from logpipe.lab.shell import progress, step
+from logpipe.lab.state import LabState
+from logpipe.paths import REPO_ROOT
+
+# Runs inside a producer host with its own python3: appends lines as an application would.
+WRITER = r"""
+import os, sys, time
+host, path, start, count, width, rate = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:7])
+os.makedirs(os.path.dirname(path), exist_ok=True)
+began = time.monotonic()
+with open(path, "a", buffering=1 << 16) as out:
+    for seq in range(start, start + count):
+        head = f"{host}|{path}|{seq}|{time.time_ns() // 1_000_000}|"
+        out.write(head + "x" * max(0, width - len(head)) + "\n")
+        if rate and seq % 100 == 99:
+            out.flush()
+            ahead = (seq - start + 1) / rate - (time.monotonic() - began)
+            if ahead > 0:
+                time.sleep(ahead)
+"""
+
+
+def write_lines(host: str, path: str, count: int, start: int = 0, width: int = 183, rate: int = 0) -> None:
+    """Append `count` test lines (seq start..start+count-1) to `path` on container host `host`."""
+    cmd = ["podman", "exec", host, "python3", "-c", WRITER, host, path, str(start), str(count), str(width),
+           str(rate)]
+    proc = subprocess.run(cmd, capture_output=True, check=False)
+    if proc.returncode != 0:
+        raise LogpipeError(f"writing test lines to {host}:{path} failed: {proc.stderr.decode()[-500:]}")
+
+
+def read_topics(bootstrap: str, topics: Iterable[str], expected: int, quiet_seconds: float = 15.0,
+                timeout: float = 180.0) -> list[Arrival]:
+    """Everything in `topics` from the beginning, until `expected` records arrived and no more came for
+    `quiet_seconds` (duplicates may trail), or `timeout`."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap.split(","), enable_auto_commit=False,
+                             auto_offset_reset="earliest", consumer_timeout_ms=1000)
+    try:
+        partitions = [TopicPartition(t, p) for t in sorted(set(topics))
+                      for p in sorted(consumer.partitions_for_topic(t) or ())]
+        if not partitions:
+            raise LogpipeError(f"none of the topics {sorted(set(topics))} exist at {bootstrap}")
+        consumer.assign(partitions)
+        consumer.seek_to_beginning()
+        arrivals: list[Arrival] = []
+        deadline, last_new = time.monotonic() + timeout, time.monotonic()
+        while time.monotonic() < deadline:
+            batch = consumer.poll(timeout_ms=1000, max_records=5000)
+            for records in batch.values():
+                arrivals.extend(Arrival(r.topic, r.value, r.timestamp) for r in records)
+                last_new = time.monotonic()
+            if len(arrivals) >= expected and time.monotonic() - last_new > min(quiet_seconds, 3.0):
+                break
+            if time.monotonic() - last_new > quiet_seconds and len(arrivals) >= expected:
+                break
+        return arrivals
+    finally:
+        consumer.close()
+
+
+def lab_streams(lines: int) -> list[Stream]:
+    """The smoke's streams from the lab inventory (`lab_smoke_streams`: path → topic), on every producer host."""
+    group_vars = yaml.safe_load((REPO_ROOT / "inventories/lab/group_vars/all.yml").read_text())
+    streams = group_vars.get("lab_smoke_streams")
+    if not streams:
+        raise LogpipeError("inventories/lab/group_vars/all.yml defines no lab_smoke_streams (path → topic)")
+    return streams
+
+
+def smoke(state: LabState, lines: int = 2000) -> int:
+    from logpipe.lab.cli import endpoints
+
+    producers = sorted(h for h, e in state.hosts.items() if "producers" in e["groups"])
+    if not producers:
+        raise LogpipeError("the lab has no producer hosts: run `logpipe lab up` first")
+    stream_defs = lab_streams(lines)
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    streams = [Stream(host, d["path"].replace(".log", f"-smoke-{stamp}.log"), d["topic"], lines)
+               for host in producers for d in stream_defs]
+    step(f"writing {lines} lines to each of {len(streams)} files on {len(producers)} producer hosts")
+    began = time.monotonic()
+    for s in streams:
+        write_lines(s.host, s.path, s.lines)
+        progress(f"{s.host}:{s.path} → expect topic {s.topic}")
+    step("reading the topics back and reconciling")
+    arrivals = read_topics(endpoints(state)["kafka_bootstrap"], {s.topic for s in streams},
+                           expected=sum(s.lines for s in streams))
+    seconds = time.monotonic() - began
+    reports = reconcile(streams, arrivals)
+    print(format_table(reports, seconds))
+    lost = sum(r.lost for r in reports.values())
+    misrouted = sum(r.misrouted for r in reports.values())
+    step(f"smoke: {lost} lost, {misrouted} misrouted in {seconds:.1f}s")
+    return 0 if lost == 0 and misrouted == 0 else 1
