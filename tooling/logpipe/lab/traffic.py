@@ -42,10 +42,10 @@ def write_lines(host: str, path: str, count: int, start: int = 0, width: int = 1
         raise LogpipeError(f"writing test lines to {host}:{path} failed: {proc.stderr.decode()[-500:]}")
 
 
-def read_topics(bootstrap: str, topics: Iterable[str], expected: int, quiet_seconds: float = 15.0,
-                timeout: float = 180.0) -> list[Arrival]:
-    """Everything in `topics` from the beginning, until `expected` records arrived and no more came for
-    `quiet_seconds` (duplicates may trail), or `timeout`."""
+def read_topics(bootstrap: str, topics: Iterable[str], expected: int, quiet_seconds: float = 60.0,
+                timeout: float = 300.0) -> list[Arrival]:
+    """Everything in `topics` from the beginning, until `expected` records arrived and then nothing new for 3 s
+    (trailing duplicates), or nothing new at all for `quiet_seconds`, or `timeout`."""
     from kafka import KafkaConsumer, TopicPartition
 
     consumer = KafkaConsumer(bootstrap_servers=bootstrap.split(","), enable_auto_commit=False,
@@ -64,9 +64,8 @@ def read_topics(bootstrap: str, topics: Iterable[str], expected: int, quiet_seco
             for records in batch.values():
                 arrivals.extend(Arrival(r.topic, r.value, r.timestamp) for r in records)
                 last_new = time.monotonic()
-            if len(arrivals) >= expected and time.monotonic() - last_new > min(quiet_seconds, 3.0):
-                break
-            if time.monotonic() - last_new > quiet_seconds and len(arrivals) >= expected:
+            quiet = time.monotonic() - last_new
+            if (len(arrivals) >= expected and quiet > 3.0) or quiet > quiet_seconds:
                 break
         return arrivals
     finally:
