@@ -6,7 +6,7 @@ disk budget over the placement, and a re-check of that budget before every chang
     check_change(inputs, AddPartitions("access", 24, new_replicas))   # None, or LogpipeError with the numbers
 """
 
-from logpipe.retention.budget import BrokerBudget, Degradation, DiskBudget, RetentionPlan, plan
+from logpipe.retention.budget import BrokerBudget, BudgetExceeded, Degradation, DiskBudget, RetentionPlan, plan
 from logpipe.retention.calc import TopicRetention, peak_disk_bytes, peak_log_bytes, topic_retention
 from logpipe.retention.changes import (
     AddPartitions,
@@ -36,6 +36,7 @@ __all__ = [
     "AddTopic",
     "Broker",
     "BrokerBudget",
+    "BudgetExceeded",
     "BudgetInputs",
     "Change",
     "Degradation",

@@ -22,6 +22,10 @@ from logpipe.retention.units import format_bytes, format_duration
 MINUTE_MS = 60_000
 
 
+class BudgetExceeded(LogpipeError):
+    """The goals or a change do not fit the disks; the message names who, where and by how much."""
+
+
 @dataclass(frozen=True)
 class DiskBudget:
     path: str
@@ -166,7 +170,7 @@ def plan(inputs: BudgetInputs) -> RetentionPlan:
     budgets = budgets_for(inputs, topics)
     if not all(b.fits for b in budgets):
         if not inputs.settings.degrade:
-            raise LogpipeError(shortfall_message(inputs, topics, budgets))
+            raise BudgetExceeded(shortfall_message(inputs, topics, budgets))
         ages = _degrade(inputs, ages)
         topics = settings_for(inputs, ages)
         budgets = budgets_for(inputs, topics)

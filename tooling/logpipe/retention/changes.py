@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from logpipe.errors import LogpipeError
-from logpipe.retention.budget import BrokerBudget, RetentionPlan, budgets_for, plan, settings_for
+from logpipe.retention.budget import BrokerBudget, BudgetExceeded, RetentionPlan, budgets_for, plan, settings_for
 from logpipe.retention.calc import TopicRetention, topic_retention
 from logpipe.retention.model import Broker, BudgetInputs, Placement, Topic, normalise_placement, validate
 from logpipe.retention.units import format_bytes
@@ -94,14 +94,17 @@ def settings_in_force(before: RetentionPlan, after: BudgetInputs) -> dict[str, T
 def plan_change(inputs: BudgetInputs, change: Change) -> tuple[BudgetInputs, tuple[BrokerBudget, ...]]:
     """The inputs after `change` and the broker budgets with the settings in force; refuses a change that breaks
     the budget with LogpipeError naming the topic (or plan), the broker and the bytes."""
-    before = plan(inputs)
+    try:
+        before = plan(inputs)
+    except BudgetExceeded as exc:
+        raise BudgetExceeded(f"already over budget before the change: {exc}") from exc
     after = apply_change(inputs, change)
     topics = settings_in_force(before, after)
     budgets = budgets_for(after, topics)
     broken = [b for b in budgets if not b.fits]
     if broken:
         worst = min(broken, key=lambda b: (b.tightest.free_bytes, b.broker_id))
-        raise LogpipeError(_refusal(change, worst, inputs, after, topics))
+        raise BudgetExceeded(_refusal(change, worst, inputs, after, topics))
     return after, budgets
 
 
