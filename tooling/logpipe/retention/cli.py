@@ -23,6 +23,7 @@ from logpipe.retention.budget import BudgetExceeded, plan
 from logpipe.retention.changes import AddPartitions, Change, PlacementPlan, plan_change
 from logpipe.retention.loader import load_file, placement_from_reassignment
 from logpipe.retention.model import BudgetInputs, even_placement
+from logpipe.retention.topics import kafka_topic_entries
 from logpipe.retention.report import BROKER_HEADER, broker_rows, render, table
 from logpipe.retention.units import format_bytes
 
@@ -55,12 +56,7 @@ def _plan(inputs: BudgetInputs, assumed: bool, args: argparse.Namespace) -> int:
         inputs = replace(inputs, settings=replace(inputs.settings, degrade=True))
     result = plan(inputs)
     if args.json:
-        configs = [
-            {"name": t.topic, "partitions": t.partitions, "replication_factor": t.replication_factor}
-            | {"config": t.kafka_config()}
-            for t in result.topics
-        ]
-        print(json.dumps(configs, indent=2, sort_keys=True))
+        print(json.dumps(kafka_topic_entries(result), indent=2))
     else:
         sys.stdout.write(render(result, placement_assumed=assumed))
     if args.chart:
