@@ -48,12 +48,11 @@ class BeatsClient:
                 if not chunk:
                     raise ConnectionError(f"server closed the connection before ACKing seq {last_seq}")
                 self._pending += chunk
-            whole = len(self._pending) - len(self._pending) % 6
-            seqs, self._pending = decode_acks(self._pending[:whole]), self._pending[whole:]
-            for seq in seqs:
-                if seq >= last_seq:
-                    return seq
-                self.keepalives += 1
+            seq = decode_acks(self._pending[:6])[0]
+            self._pending = self._pending[6:]
+            if seq >= last_seq:
+                return seq
+            self.keepalives += 1
 
     def publish(self, payloads: list[bytes], compress_level: int = 3) -> int:
         """Send one window of `payloads` and wait for its ACK."""
