@@ -411,3 +411,22 @@ def test_module_is_importable_with_documentation() -> None:
     module = importlib.util.module_from_spec(spec_)
     spec_.loader.exec_module(module)
     assert "never shrink" in module.DOCUMENTATION
+
+
+# --- server.properties rendering ----------------------------------------------------------------------------------
+
+def test_server_properties_are_sorted_and_in_kafkas_form() -> None:
+    from logpipe.kafka.properties import render_properties
+
+    text = render_properties({"node.id": 3, "unclean.leader.election.enable": False, "broker.rack": "",
+                              "log.dirs": ["/data/0/kafka-logs", "/data/1/kafka-logs"], "a.path": "C:\\x",
+                              "advertised.listeners": None})
+    assert text == ("a.path=C:\\\\x\nlog.dirs=/data/0/kafka-logs,/data/1/kafka-logs\nnode.id=3\n"
+                    "unclean.leader.election.enable=false\n")
+
+
+def test_bad_property_names_are_refused() -> None:
+    from logpipe.kafka.properties import render_properties
+
+    with pytest.raises(LogpipeError, match="server property name 'log dirs' is not valid"):
+        render_properties({"log dirs": "/x"})

@@ -6,6 +6,7 @@ every decision is made by the pure functions. Errors from Kafka come back as Log
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -46,6 +47,12 @@ def connect(bootstrap_servers: str | Sequence[str], timeout_s: float = 30.0,
         raise LogpipeError(f"cannot reach Kafka at {','.join(servers)}: {type(exc).__name__}: {exc}") from exc
 
 
+def kafka_reason(exc: Exception) -> str:
+    """The broker's own error message when the exception carries a whole response, else the exception."""
+    found = re.search(r"error_message='([^']+)'", str(exc))
+    return f"{type(exc).__name__}: {found.group(1) if found else exc}"
+
+
 class TopicAdmin:
     """Reads one topic's state and carries out plans, over an open admin client."""
 
@@ -83,7 +90,7 @@ class TopicAdmin:
         except LogpipeError:
             raise
         except Exception as exc:
-            raise LogpipeError(f"topic '{plan.name}': Kafka refused the change: {type(exc).__name__}: {exc}") from exc
+            raise LogpipeError(f"topic '{plan.name}': Kafka refused the change: {kafka_reason(exc)}") from exc
 
     def _apply(self, plan: TopicPlan, validate_only: bool) -> None:
         from kafka.admin import AlterConfigOp, ConfigResource, ConfigResourceType
