@@ -214,7 +214,7 @@ def _degrade(inputs: BudgetInputs, goals: Mapping[str, int]) -> dict[str, int]:
         ages[topic_class.name] = whole_minutes if whole_minutes >= floor else fits_ms
         return ages
     topics = settings_for(inputs, ages)
-    raise LogpipeError(shortfall_message(inputs, topics, budgets_for(inputs, topics), degraded_to=ages))
+    raise BudgetExceeded(shortfall_message(inputs, topics, budgets_for(inputs, topics), degraded_to=ages))
 
 
 def shortfall_message(
