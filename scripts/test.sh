@@ -8,10 +8,10 @@ start=$(date +%s)
 set +e
 pytest -p no:cacheprovider "$@" \
   tests/unit \
-  tests/component \
+  tests/integration \
   tests/terraform \
   tests/molecule \
-  tests/integration
+  tests/lab
 rc=$?
 set -e
 echo "make test: pytest exited $rc after $(( $(date +%s) - start ))s"
