@@ -48,6 +48,9 @@ class FakeSink:
     def poll(self) -> int:
         return 0
 
+    def describe(self, error) -> DeliveryError:
+        return error
+
     def probe(self, topic: str, timeout: float) -> str | None:
         return self.probe_result
 

@@ -85,7 +85,7 @@ class Engine:
                           partial(self._delivered, window, payload, record))
         self._wake_poller.set()
 
-    def _delivered(self, window: Window, payload: bytes, record: Record, error: DeliveryError | None) -> None:
+    def _delivered(self, window: Window, payload: bytes, record: Record, error: object, _msg: object = None) -> None:
         m = self.metrics
         m.inflight_bytes -= len(payload)
         m.inflight_records -= 1
@@ -94,19 +94,23 @@ class Engine:
             m.delivered[record.topic] += 1
             if record.reason:
                 m.dead_lettered[record.reason] += 1
-        elif error.too_large and record.reason is None:
-            detail = f"Kafka refused the record for topic {record.topic!r}: {error.message}"
-            self._produce(window, payload, dead_letter(self.table, payload, REJECTED, detail,
-                                                       self._limits.dead_letter_original_bytes))
         else:
-            m.kafka_errors += 1
-            self.health.producer_error = error.message
-            if window.error is None:
-                window.error = f"delivery to {record.topic!r} failed: {error.message}"
+            self._failed(window, payload, record, self.sink.describe(error))
         if window.done:
             window.conn.flush_acks()
         if self._paused and m.inflight_bytes < self._resume_below:
             self._resume_all()
+
+    def _failed(self, window: Window, payload: bytes, record: Record, error: DeliveryError) -> None:
+        if error.too_large and record.reason is None:
+            detail = f"Kafka refused the record for topic {record.topic!r}: {error.message}"
+            self._produce(window, payload, dead_letter(self.table, payload, REJECTED, detail,
+                                                       self._limits.dead_letter_original_bytes))
+            return
+        self.metrics.kafka_errors += 1
+        self.health.producer_error = error.message
+        if window.error is None:
+            window.error = f"delivery to {record.topic!r} failed: {error.message}"
 
     async def poller(self) -> None:
         """Serve delivery reports while records are in flight; sleep otherwise."""

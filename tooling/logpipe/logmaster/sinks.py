@@ -23,13 +23,18 @@ class DeliveryError:
     too_large: bool = False  # Kafka refused the record for its size: dead-letter it instead of retrying
 
 
-Done = Callable[[DeliveryError | None], None]
+# Called once per record: done(None) on success, done(error) on failure, where error is a DeliveryError or the
+# client's own error object (turned into a DeliveryError by `Sink.describe`, only on the rare failure path).
+# confluent-kafka calls it directly as done(err, msg), so it must accept and ignore a second argument.
+Done = Callable[..., None]
 
 
 class Sink(Protocol):
     def produce(self, topic: str, value: bytes, key: bytes | None, headers: list | None, done: Done) -> None: ...
 
     def poll(self) -> int: ...
+
+    def describe(self, error: object) -> DeliveryError: ...
 
     def probe(self, topic: str, timeout: float) -> str | None: ...
 
@@ -69,24 +74,21 @@ class ConfluentSink:
             self._fatal = self.last_error
 
     def produce(self, topic: str, value: bytes, key: bytes | None, headers: list | None, done: Done) -> None:
-        too_large = self._KafkaError.MSG_SIZE_TOO_LARGE
-
-        def report(err, _msg) -> None:
-            if err is None:
-                done(None)
-            else:
-                done(DeliveryError(f"{err.name()}: {err.str()}", err.code() == too_large))
-
         while True:
             try:
-                self._producer.produce(topic, value, key, headers=headers, on_delivery=report)
+                self._producer.produce(topic, value, key, headers=headers, on_delivery=done)
                 return
             except BufferError:  # the client's queue is full: serve delivery reports, then retry
                 self._producer.poll(0.05)
             except self._KafkaException as exc:
-                err = exc.args[0]
-                done(DeliveryError(f"{err.name()}: {err.str()}", err.code() == too_large))
+                done(self.describe(exc.args[0]))
                 return
+
+    def describe(self, error: object) -> DeliveryError:
+        if isinstance(error, DeliveryError):
+            return error
+        return DeliveryError(f"{error.name()}: {error.str()}",  # type: ignore[attr-defined]
+                             error.code() == self._KafkaError.MSG_SIZE_TOO_LARGE)  # type: ignore[attr-defined]
 
     def poll(self) -> int:
         return self._producer.poll(0)
@@ -113,7 +115,10 @@ class KafkaPythonSink:
 
     def __init__(self, kafka: KafkaSettings, limits: Limits) -> None:
         from kafka import KafkaProducer
+        from kafka.errors import KafkaError, MessageSizeTooLargeError, RecordListTooLargeError
 
+        self._KafkaError = KafkaError
+        self._too_large = (MessageSizeTooLargeError, RecordListTooLargeError)
         self._reports: collections.deque[tuple[Done, DeliveryError | None]] = collections.deque()
         self._unreported = 0  # sent, no report handed to the engine yet
         self._fatal: str | None = None
@@ -128,24 +133,26 @@ class KafkaPythonSink:
             max_request_size=max(kafka.batch_bytes, limits.max_event_bytes + RECORD_OVERHEAD),
             compression_type=None if kafka.compression == "none" else kafka.compression,
             delivery_timeout_ms=kafka.delivery_timeout_ms,
-            buffer_memory=max(2 * limits.max_inflight_bytes, 64 * 1024 * 1024),
             max_block_ms=60_000,
         )
 
     def produce(self, topic: str, value: bytes, key: bytes | None, headers: list | None, done: Done) -> None:
-        from kafka.errors import KafkaError, MessageSizeTooLargeError, RecordTooLargeError
-
-        too_large = (MessageSizeTooLargeError, RecordTooLargeError)
+        too_large = self._too_large
         reports = self._reports
         self._unreported += 1
         try:
             future = self._producer.send(topic, value=value, key=key, headers=headers)
-        except KafkaError as exc:
+        except self._KafkaError as exc:
             reports.append((done, DeliveryError(f"{type(exc).__name__}: {exc}", isinstance(exc, too_large))))
             return
         future.add_callback(lambda _meta: reports.append((done, None)))
         future.add_errback(lambda exc: reports.append(
             (done, DeliveryError(f"{type(exc).__name__}: {exc}", isinstance(exc, too_large)))))
+
+    def describe(self, error: object) -> DeliveryError:
+        if isinstance(error, DeliveryError):
+            return error
+        return DeliveryError(f"{type(error).__name__}: {error}", isinstance(error, self._too_large))
 
     def poll(self) -> int:
         served = 0

@@ -29,13 +29,23 @@ class Condition:
     values: tuple[str, ...] = ()
     pattern: str | None = None
 
+    def __post_init__(self) -> None:  # precomputed for the per-event path
+        object.__setattr__(self, "_parts", tuple(self.field.split(".")))
+        object.__setattr__(self, "_accept", frozenset(self.values))
+        object.__setattr__(self, "_regex", re.compile(self.pattern) if self.pattern is not None else None)
+
     def holds(self, event: dict[str, Any]) -> bool:
-        value = scalar_text(get_field(event, self.field))
-        if value is None:
-            return False
-        if self.pattern is not None:
-            return re.search(self.pattern, value) is not None
-        return value in self.values
+        node: Any = event
+        for part in self._parts:  # type: ignore[attr-defined]
+            if type(node) is not dict:
+                return False
+            node = node.get(part)
+        if type(node) is not str:
+            node = scalar_text(node)
+            if node is None:
+                return False
+        regex = self._regex  # type: ignore[attr-defined]
+        return regex.search(node) is not None if regex is not None else node in self._accept  # type: ignore
 
 
 @dataclass(frozen=True)
@@ -70,7 +80,10 @@ class Rule:
     format: Format = field(default_factory=Format)
 
     def matches(self, event: dict[str, Any]) -> bool:
-        return all(c.holds(event) for c in self.conditions)
+        for condition in self.conditions:  # noqa: SIM110 - a plain loop: no generator per event on the hot path
+            if not condition.holds(event):
+                return False
+        return True
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,283 @@
+"""Pipeline benchmarks: ratios against a reference measured on the same machine in the same run.
+
+1. logmaster alone (Beats protocol in -> Kafka acks=all, idempotent) against Kafka's own
+   `org.apache.kafka.tools.ProducerPerformance` with the same record size and batching settings. Goal >= 0.5.
+   Run once per Kafka client (confluent-kafka, kafka-python): this is the measurement behind
+   docs/decisions/0050-logmaster-kafka-client.md. Also prints the logmaster's peak RSS (goal <= 256 MB).
+2. the whole path (file -> Filebeat -> HAProxy -> logmaster -> Kafka) against Filebeat alone: needs the lab;
+   `whole_path_ratio` is the separate entry point for it.
+
+    .venv/bin/python benchmarks/pipeline.py logmaster [--records 300000] [--bootstrap HOST:PORT]
+
+Without --bootstrap a single-node KRaft cluster is started on loopback from the artifact cache
+(tests/support/local_kafka.py). The load generator is a separate process speaking lumberjack v2 from pre-encoded
+compressed windows, one window in flight per connection (Filebeat's `pipelining: 0`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # for tests.support.local_kafka
+
+RECORD_SIZE = 183  # bytes per line: the size Filebeat alone was measured with on this machine
+LINGER_MS = 5
+BATCH_BYTES = 1_000_000
+COMPRESSION = "lz4"
+WINDOW_EVENTS = 2048  # Filebeat's default bulk_max_size for the logstash output
+
+
+@dataclass(frozen=True)
+class Run:
+    name: str
+    records: int
+    seconds: float
+    peak_rss_mb: float | None = None
+
+    @property
+    def rate(self) -> float:
+        return self.records / self.seconds
+
+
+# ---- Kafka ----------------------------------------------------------------------------------------------------
+@contextlib.contextmanager
+def kafka(bootstrap: str | None) -> Iterator[str]:
+    if bootstrap:
+        yield bootstrap
+        return
+    try:
+        from tests.support.local_kafka import local_kafka
+    except ImportError as exc:
+        raise SystemExit(f"benchmarks/pipeline.py: tests/support/local_kafka.py is not importable ({exc}); "
+                         "pass --bootstrap HOST:PORT of a running broker") from exc
+    with local_kafka() as servers:
+        yield servers if isinstance(servers, str) else ",".join(servers)
+
+
+def create_topic(bootstrap: str, name: str, partitions: int = 3) -> None:
+    from confluent_kafka.admin import AdminClient, NewTopic
+
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    brokers = len(admin.list_topics(timeout=10).brokers)
+    admin.create_topics([NewTopic(name, partitions, min(3, brokers))])[name].result(30)
+
+
+def topic_records(bootstrap: str, name: str) -> int:
+    """Records in `name` (sum of end offsets; the topics here are fresh and never compacted)."""
+    from confluent_kafka import Consumer, TopicPartition
+
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"bench-{uuid.uuid4()}"})
+    try:
+        meta = consumer.list_topics(name, timeout=10).topics[name]
+        total = 0
+        for p in meta.partitions:
+            low, high = consumer.get_watermark_offsets(TopicPartition(name, p), timeout=10)
+            total += high - low
+        return total
+    finally:
+        consumer.close()
+
+
+# ---- reference: Kafka's own producer ------------------------------------------------------------------------
+def producer_performance(bootstrap: str, topic: str, records: int) -> Run:
+    from logpipe.artifacts import kafka_home
+    from logpipe.artifacts.kafka import java_command
+
+    props = [f"bootstrap.servers={bootstrap}", "acks=all", "enable.idempotence=true", f"linger.ms={LINGER_MS}",
+             f"batch.size={BATCH_BYTES}", f"compression.type={COMPRESSION}"]
+    cmd = java_command(kafka_home(), "org.apache.kafka.tools.ProducerPerformance", "--topic", topic,
+                       "--num-records", str(records), "--record-size", str(RECORD_SIZE), "--throughput", "-1",
+                       "--producer-props", *props, jvm=("-Xmx512m",))
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    match = re.search(r"(\d+) records sent, ([\d.]+) records/sec", proc.stdout.strip().splitlines()[-1]
+                      if proc.stdout.strip() else "")
+    if proc.returncode != 0 or not match:
+        raise SystemExit(f"ProducerPerformance failed ({proc.returncode}):\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+    sent, rate = int(match.group(1)), float(match.group(2))
+    return Run("ProducerPerformance", sent, sent / rate)
+
+
+# ---- the logmaster ---------------------------------------------------------------------------------------------
+def filebeat_like_event(seq: int) -> bytes:
+    """A Filebeat filestream event whose message is RECORD_SIZE bytes (the routing table sends only the message)."""
+    head = f"bench|/var/log/app/bench.log|{seq:012d}|"
+    message = head + "x" * (RECORD_SIZE - len(head))
+    return json.dumps({
+        "@timestamp": "2026-01-01T00:00:00.000Z",
+        "@metadata": {"beat": "filebeat", "type": "_doc", "version": "9.1.0"},
+        "message": message, "fields": {"log_type": "bench"}, "input": {"type": "filestream"},
+        "log": {"offset": seq * (RECORD_SIZE + 1), "file": {"path": "/var/log/app/bench.log"}},
+        "host": {"name": "producer-1"}, "agent": {"type": "filebeat", "version": "9.1.0"},
+        "ecs": {"version": "8.0.0"},
+    }, separators=(",", ":")).encode()
+
+
+def write_logmaster_config(workdir: Path, bootstrap: str, topic: str, client: str) -> Path:
+    routing = {"default_topic": topic, "dead_letter_topic": f"{topic}-dlq", "value": "message",
+               "rules": [{"name": "bench", "when": {"fields.log_type": "bench"}, "topic": topic,
+                          "format": {"delimited": {"separator": "|", "fields": 4}}}]}
+    (workdir / "routing.yml").write_text(yaml.safe_dump(routing))
+    config = {"listen": {"host": "127.0.0.1", "port": 0}, "health": {"host": "127.0.0.1", "port": 0},
+              "routing_table": "routing.yml",
+              "kafka": {"bootstrap": bootstrap, "client": client, "linger_ms": LINGER_MS,
+                        "batch_bytes": BATCH_BYTES, "compression": COMPRESSION}}
+    path = workdir / f"logmaster-{client}.yml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmHWM in /proc/{pid}/status")
+
+
+def logmaster_run(bootstrap: str, client: str, records: int, connections: int, workdir: Path) -> Run:
+    topic = f"bench-lm-{client}-{uuid.uuid4().hex[:6]}"
+    create_topic(bootstrap, topic)
+    create_topic(bootstrap, f"{topic}-dlq", 1)
+    config = write_logmaster_config(workdir, bootstrap, topic, client)
+    log_path = workdir / f"logmaster-{client}.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen([sys.executable, "-m", "logpipe.cli", "logmaster", "run", "--config", str(config)],
+                                  stdout=log, stderr=subprocess.STDOUT)
+    try:
+        port = _wait_for_port(log_path, server)
+        windows = max(1, records // (WINDOW_EVENTS * connections))
+        gen = subprocess.run([sys.executable, __file__, "loadgen", "--port", str(port), "--connections",
+                              str(connections), "--windows", str(windows)], capture_output=True, text=True)
+        if gen.returncode != 0:
+            raise SystemExit(f"load generator failed:\n{gen.stderr[-3000:]}\nlogmaster log:\n"
+                             f"{log_path.read_text()[-3000:]}")
+        result = json.loads(gen.stdout)
+        rss = peak_rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(30)
+    landed = topic_records(bootstrap, topic)
+    if landed != result["events"]:
+        raise SystemExit(f"{client}: {result['events']} events ACKed but {landed} records in {topic}")
+    return Run(f"logmaster/{client}", result["events"], result["seconds"], rss)
+
+
+def _wait_for_port(log_path: Path, server: subprocess.Popen, timeout: float = 60.0) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = re.search(r"listening for Beats on [^:]+:(\d+)", log_path.read_text())
+        if found:
+            return int(found.group(1))
+        if server.poll() is not None:
+            raise SystemExit(f"logmaster exited {server.returncode}:\n{log_path.read_text()[-3000:]}")
+        time.sleep(0.1)
+    raise SystemExit(f"logmaster did not start within {timeout:.0f}s:\n{log_path.read_text()[-3000:]}")
+
+
+# ---- the load generator (its own process) ---------------------------------------------------------------------
+def loadgen(port: int, connections: int, windows: int) -> dict:
+    """`connections` threads, each sending `windows` pre-encoded compressed windows, one in flight at a time."""
+    import threading
+
+    from logpipe.logmaster.client import BeatsClient
+    from logpipe.logmaster.protocol import encode_window
+
+    encoded = [encode_window([filebeat_like_event(c * 10_000_000 + i) for i in range(WINDOW_EVENTS)], 3)
+               for c in range(connections)]
+    clients = [BeatsClient("127.0.0.1", port, timeout=120).connect() for _ in range(connections)]
+    errors: list[BaseException] = []
+
+    def drive(client: BeatsClient, window: bytes) -> None:
+        try:
+            for _ in range(windows):
+                client.send_raw(window)
+                client.await_ack(WINDOW_EVENTS)
+        except BaseException as exc:  # noqa: BLE001 - reported by the parent
+            errors.append(exc)
+
+    threads = [threading.Thread(target=drive, args=(c, w)) for c, w in zip(clients, encoded, strict=True)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seconds = time.perf_counter() - start
+    for c in clients:
+        c.close()
+    if errors:
+        raise errors[0]
+    return {"events": connections * windows * WINDOW_EVENTS, "seconds": seconds}
+
+
+# ---- the whole path (needs the lab) ---------------------------------------------------------------------------
+def whole_path_ratio(bootstrap: str, producer_host: str, lines: int = 1_000_000) -> float:
+    """file -> Filebeat -> HAProxy -> logmaster -> Kafka on the lab cluster, against Filebeat alone (file -> file)
+    on the same lines on `producer_host`. Goal >= 0.8. Needs the lab (`make lab`): run from `logpipe lab` once the
+    lab exposes a way to run commands on a producer host; not measurable on the controller alone."""
+    raise NotImplementedError(
+        f"whole-path ratio needs the lab: producer host {producer_host!r} and cluster {bootstrap!r} "
+        "must be driven by `logpipe lab`; see docs/logmaster.md#benchmarks")
+
+
+# ---- main -----------------------------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    lm = sub.add_parser("logmaster", help="logmaster alone vs ProducerPerformance, per Kafka client")
+    lm.add_argument("--records", type=int, default=300_000, help="records per run (default 300000)")
+    lm.add_argument("--connections", type=int, default=4, help="Beats connections (shippers) in parallel")
+    lm.add_argument("--bootstrap", help="an existing broker; default: start one from the artifact cache")
+    lm.add_argument("--clients", default="confluent,kafka-python", help="Kafka clients to measure")
+    lm.add_argument("--json", action="store_true", help="print the results as JSON too")
+    gen = sub.add_parser("loadgen", help=argparse.SUPPRESS)
+    gen.add_argument("--port", type=int, required=True)
+    gen.add_argument("--connections", type=int, required=True)
+    gen.add_argument("--windows", type=int, required=True)
+    args = parser.parse_args(argv)
+
+    if args.command == "loadgen":
+        print(json.dumps(loadgen(args.port, args.connections, args.windows)))
+        return 0
+
+    runs: list[Run] = []
+    with kafka(args.bootstrap) as bootstrap, tempfile.TemporaryDirectory(prefix="lm-bench-") as tmp:
+        ref_topic = f"bench-ref-{uuid.uuid4().hex[:6]}"
+        create_topic(bootstrap, ref_topic)
+        print(f"==> ProducerPerformance: {args.records} records of {RECORD_SIZE} B, acks=all, idempotent, "
+              f"linger.ms={LINGER_MS}, batch.size={BATCH_BYTES}, {COMPRESSION}", flush=True)
+        reference = producer_performance(bootstrap, ref_topic, args.records)
+        runs.append(reference)
+        for client in args.clients.split(","):
+            print(f"==> logmaster with {client}: {args.connections} Beats connections, windows of "
+                  f"{WINDOW_EVENTS}", flush=True)
+            runs.append(logmaster_run(bootstrap, client, args.records, args.connections, Path(tmp)))
+
+    print(f"\n{'run':<26}{'records':>10}{'seconds':>9}{'records/s':>12}{'ratio':>8}{'peak RSS MB':>13}")
+    for run in runs:
+        rss = f"{run.peak_rss_mb:.0f}" if run.peak_rss_mb is not None else "-"
+        print(f"{run.name:<26}{run.records:>10}{run.seconds:>9.2f}{run.rate:>12.0f}"
+              f"{run.rate / reference.rate:>8.2f}{rss:>13}")
+    best = max(runs[1:], key=lambda r: r.rate)
+    print(f"\nlogmaster alone / ProducerPerformance = {best.rate / reference.rate:.2f} ({best.name}; goal >= 0.5); "
+          f"peak RSS {best.peak_rss_mb:.0f} MB (goal <= 256); cores: {os.cpu_count()}")
+    if args.json:
+        print(json.dumps([asdict(r) | {"rate": r.rate} for r in runs]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
