@@ -37,6 +37,7 @@ class _Leaders:
         self.lbytes = dict.fromkeys(self.brokers, 0.0)
         self.tc: dict[int, list[int]] = {b: [0] * n_topics for b in self.brokers}
         self.led: dict[int, dict[int, None]] = {b: {} for b in self.brokers}
+        self.ledt: dict[tuple[int, int], dict[int, None]] = {}  # (broker, topic) -> partitions it leads
         self.holds: dict[int, list[int]] = {b: [] for b in self.brokers}
         self.topic_size = [0] * n_topics
         for p, rs in enumerate(reps):
@@ -58,11 +59,13 @@ class _Leaders:
             self.lbytes[old] -= self.rate[p]
             self.tc[old][t] -= 1
             del self.led[old][p]
+            del self.ledt[(old, t)][p]
         self.leader[p] = b
         self.g[b] += 1
         self.lbytes[b] += self.rate[p]
         self.tc[b][t] += 1
         self.led[b][p] = None
+        self.ledt.setdefault((b, t), {})[p] = None
 
     # -- greedy ----------------------------------------------------------------------------------------------
     def greedy(self) -> None:
@@ -75,8 +78,8 @@ class _Leaders:
         for p in order:
             t = self.topic_of[p]
             best = min(self.reps[p], key=lambda b: (
-                self.tc[b][t] >= self.hi_t[t], self.g[b] >= self.hi_g, self.lbytes[b], self.tc[b][t],
-                b != self.prior[p], b))
+                self.tc[b][t] >= self.hi_t[t], self.g[b] >= self.hi_g, self.tc[b][t] >= self.lo_t[t],
+                self.lbytes[b], self.tc[b][t], b != self.prior[p], b))
             self.set(p, best)
 
     # -- augmenting paths ------------------------------------------------------------------------------------
@@ -127,20 +130,18 @@ class _Leaders:
         return out
 
     def fix_topic(self, t: int, parts: list[int]) -> bool:
-        """Bring topic t's leader counts within [lo_t, hi_t] on brokers that hold it; False if impossible."""
-        led_t: dict[int, list[int]] = {}
+        """Bring topic t's leader counts within [lo_t, hi_t]; False where the replica sets do not allow it."""
         holds_t: dict[int, list[int]] = {}
-
-        def rebuild() -> None:
-            led_t.clear()
-            holds_t.clear()
-            for p in parts:
-                led_t.setdefault(self.leader[p], []).append(p)
+        for p in parts:
+            if not self.pinned[p]:
                 for b in self.reps[p]:
                     holds_t.setdefault(b, []).append(p)
+        if not holds_t:
+            return True  # every partition pinned: nothing to decide here
+        empty: dict[int, None] = {}
 
         def forward(x: int):
-            for p in led_t.get(x, ()):
+            for p in self.ledt.get((x, t), empty):
                 if self.pinned[p]:
                     continue
                 for y in self.reps[p]:
@@ -149,42 +150,37 @@ class _Leaders:
 
         def backward(y: int):
             for p in holds_t.get(y, ()):
-                if self.pinned[p]:
-                    continue
                 x = self.leader[p]
                 if x != y:
                     yield p, x
 
         def topic_edge(x: int, y: int):
-            for p in led_t.get(x, ()):
+            for p in self.ledt.get((x, t), empty):
                 if y in self.reps[p] and not self.pinned[p]:
                     yield p
 
         hi, lo = self.hi_t[t], self.lo_t[t]
-        rebuild()
-        for _ in range(4 * len(parts) + 4):
-            holders = sorted(holds_t)
-            over = [b for b in holders if self.tc[b][t] > hi]
-            if over:
-                hops = self._path([over[0]], lambda y: self.tc[y][t] < hi, forward)
+        ok = True
+        holders = sorted(holds_t)
+        # one pass each suffices: a path only changes its two ends, and neither end overshoots
+        for b in holders:
+            while self.tc[b][t] > hi:
+                hops = self._path([b], lambda y: self.tc[y][t] < hi, forward)
                 if hops is None:
-                    return False
+                    ok = False
+                    break
                 for p, y in self._retarget(hops, lambda h: (h[2], h[1]), topic_edge):
                     self.set(p, y)
-                rebuild()
-                continue
-            under = [b for b in holders if self.tc[b][t] < lo]
-            if under:
-                hops = self._path([under[0]], lambda x: self.tc[x][t] > lo, backward)
+        for b in holders:
+            while self.tc[b][t] < lo:
+                hops = self._path([b], lambda x: self.tc[x][t] > lo, backward)
                 if hops is None:
-                    return False
+                    ok = False
+                    break
                 for p, y in self._retarget(hops, lambda h: (h[1], h[2]), topic_edge):
                     self.set(p, y)
-                rebuild()
-                continue
-            break
         # brokers holding no replica of t lead none of it: the spread stays above 1 when the mean is >= 1
-        return not (lo >= 1 and len(holds_t) < self.n)
+        return ok and not (lo >= 1 and len(holds_t) < self.n)
 
     def fix_global(self, relaxed: set[int]) -> None:
         def topic_ok_give(x: int, t: int) -> bool:

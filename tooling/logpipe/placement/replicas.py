@@ -163,6 +163,8 @@ def rack_spread_fixes(state: State, p: int) -> list[int]:
     """Slots of partition p to free so its rack spread becomes valid (empty when it already is)."""
     reps = state.reps[p]
     rf = len(reps)
+    if rf <= state.n_racks and EMPTY not in reps and len({state.rack_of[b] for b in reps}) == rf:
+        return []  # the common case: one replica per rack
     most, least = -(-rf // state.n_racks), rf // state.n_racks
     by_rack: dict[str, list[int]] = {}
     for slot, b in enumerate(reps):
@@ -203,15 +205,23 @@ def mandatory_items(state: State, leaving: set[int]) -> list[Item]:
 
 
 def voluntary_items(state: State, topic_total: Sequence[int]) -> list[Item]:
-    """Each broker above target gives up its excess: most over-represented topics first (ties spread over topics
-    by a per-broker rotation), sizes steering its disk towards its share relative to each topic's mean size, and
-    never two replicas of one partition when another candidate of the topic will do."""
+    """Each broker above target gives up its excess. Topics with travel quota left go first (so receiving
+    brokers get every topic in proportion), then the topics it holds most of (ties rotate per broker); sizes
+    steer its disk towards its share relative to each topic's mean size; and never two replicas of one
+    partition when another candidate of the topic will do."""
     n = len(state.brokers)
     n_topics = max(len(topic_total), 1)
     topic_bytes = [0] * len(topic_total)
     for p, reps in enumerate(state.reps):
         topic_bytes[state.topic_of[p]] += state.size[p] * len(reps)
     topic_mean = [b / c if c else 0.0 for b, c in zip(topic_bytes, topic_total, strict=True)]
+    # how many replicas of each topic should travel: what brokers below target would hold of it if they held
+    # every topic in proportion (minus what mandatory moves already supply)
+    total = sum(topic_total) or 1
+    deficit = sum(max(0, state.targets[b] - state.count[b]) for b in state.brokers)
+    quota = [deficit * c / total for c in topic_total]
+    for p, reps in enumerate(state.reps):
+        quota[state.topic_of[p]] -= reps.count(EMPTY)
     leaving: dict[int, int] = {}
     items: list[Item] = []
     for s in state.brokers:
@@ -224,8 +234,9 @@ def voluntary_items(state: State, topic_total: Sequence[int]) -> list[Item]:
         for lst in by_topic.values():
             lst.sort()
 
-        def key(t: int, s: int = s) -> tuple[float, int]:
-            return (-round(state.tcount[s][t] - topic_total[t] / n, 6), (t * 7919 + s * 104729) % n_topics)
+        def key(t: int, s: int = s) -> tuple[bool, float, int]:
+            return (quota[t] <= 0, -round(state.tcount[s][t] - topic_total[t] / n, 6),
+                    (t * 7919 + s * 104729) % n_topics)
 
         heap = [(*key(t), t) for t in by_topic]
         heapq.heapify(heap)
@@ -233,7 +244,12 @@ def voluntary_items(state: State, topic_total: Sequence[int]) -> list[Item]:
         mean_here = state.disk[s] / max(state.count[s], 1) or 1.0
         left = excess
         while left > 0 and heap:
-            *_, t = heapq.heappop(heap)
+            entry = heapq.heappop(heap)
+            t = entry[-1]
+            fresh = (*key(t), t)
+            if fresh != entry:
+                heapq.heappush(heap, fresh)  # its quota ran out since it was queued
+                continue
             lst = by_topic[t]
             # sizes relative to the topic's own mean, so moved replicas are typical of their topic (their
             # bytes-in too) while the total still brings the broker to its disk share
@@ -243,6 +259,7 @@ def voluntary_items(state: State, topic_total: Sequence[int]) -> list[Item]:
             slot = state.reps[p].index(s)
             state.detach_slot(p, slot)
             leaving[p] = leaving.get(p, 0) + 1
+            quota[t] -= 1
             items.append(Item(size, p, slot, s, False))
             shed -= size
             left -= 1
@@ -296,14 +313,15 @@ def assign(state: State, items: list[Item], topic_total: Sequence[int]) -> list[
     returned: list[Item] = []
     order = sorted(items, key=lambda it: (-it.size, it.p, it.slot))
     for it in order:
-        best: tuple[float, int, int] | None = None
+        t = state.topic_of[it.p]
+        floor_t = topic_total[t] // n
+        ceil_t = -(-topic_total[t] // n)
+        # tiers: 0 = dst holds fewer than floor of the topic, 1 = fewer than ceil, 2 = any eligible
+        best: tuple[int, tuple[float, int, int]] | None = None
         best_group = ""
-        fallback: tuple[float, int, int] | None = None
-        fallback_group = ""
-        cap_t = -(-topic_total[state.topic_of[it.p]] // n)
         for g, heap in groups.items():
             stash = []
-            found = None
+            found: tuple[int, tuple[float, int, int]] | None = None
             tries = 0
             while heap and tries < 24:
                 entry = heapq.heappop(heap)
@@ -314,28 +332,28 @@ def assign(state: State, items: list[Item], topic_total: Sequence[int]) -> list[
                 tries += 1
                 if not state.eligible(it.p, it.slot, b):
                     continue
-                if state.tcount[b].get(state.topic_of[it.p], 0) < cap_t:
-                    found = entry
+                held = state.tcount[b].get(t, 0)
+                tier = 0 if held < floor_t else 1 if held < ceil_t else 2
+                if found is None or (tier, entry) < found:
+                    found = (tier, entry)
+                if tier == 0:
                     break
-                if fallback is None or entry < fallback:
-                    fallback, fallback_group = entry, g
             for e in stash:
                 heapq.heappush(heap, e)
             if found is not None and (best is None or found < best):
                 best, best_group = found, g
-        choice = best if best is not None else fallback
-        if choice is None:
+        if best is None:
             if it.mandatory:
                 _place_anywhere(state, it)
             else:
                 state.place(it.p, it.slot, it.source)
                 returned.append(it)
             continue
-        b = choice[1]
+        b = best[1][1]
         state.place(it.p, it.slot, b)
         version[b] += 1
         if state.targets[b] > state.count[b]:
-            heapq.heappush(groups[best_group if best is not None else fallback_group], key(b))
+            heapq.heappush(groups[best_group], key(b))
     return returned
 
 
