@@ -7,6 +7,7 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from logpipe.artifacts import store
 from logpipe.artifacts.pins import NAMES, Pins, selected_pins
@@ -20,6 +21,14 @@ BUILDERS = {"kafka": "logpipe.artifacts.kafka", "consul": "logpipe.artifacts.con
             "filebeat": "logpipe.artifacts.filebeat"}
 
 
+class Builder(Protocol):
+    """What each artifact module provides (kafka.py, consul.py, filebeat.py)."""
+
+    def recipe(self, pin) -> Recipe: ...
+
+    def build(self, pin, scratch: Path, dest: Path) -> str: ...
+
+
 @dataclass(frozen=True)
 class Outcome:
     record: store.Record
@@ -27,15 +36,12 @@ class Outcome:
     seconds: float
 
 
-def recipe_for(name: str, pins: Pins) -> Recipe:
-    if name not in BUILDERS:
-        raise LogpipeError(f"unknown artifact {name!r}; choose from {', '.join(NAMES)}")
-    return importlib.import_module(BUILDERS[name]).recipe(getattr(pins, name))
-
-
 def build(names: list[str] | None = None, *, force: bool = False, directory: Path | None = None,
-          pins: Pins | None = None) -> list[Outcome]:
-    """Build the named artifacts (all by default) into `directory` (the artifact dir by default)."""
+          pins: Pins | None = None, builders: dict[str, Builder] | None = None) -> list[Outcome]:
+    """Build the named artifacts (all by default) into `directory` (the artifact dir by default).
+
+    An artifact is rebuilt when it is missing, its recipe key differs from the manifest's, or `force`.
+    """
     directory = directory or artifact_dir()
     pins = pins or selected_pins()
     unknown = sorted(set(names or []) - set(NAMES))
@@ -46,7 +52,8 @@ def build(names: list[str] | None = None, *, force: bool = False, directory: Pat
     with store.build_lock(directory, progress):
         records = store.read_records(directory)
         for name in names:
-            recipe = recipe_for(name, pins)
+            builder = (builders or {}).get(name) or importlib.import_module(BUILDERS[name])
+            recipe = builder.recipe(getattr(pins, name))
             key = recipe.key()
             current = records.get(name)
             if not force and store.is_current(directory, current, key):
@@ -59,8 +66,7 @@ def build(names: list[str] | None = None, *, force: bool = False, directory: Pat
             scratch = cache_dir() / "build" / f"{name}-{key[:12]}"
             scratch.mkdir(parents=True, exist_ok=True)
             start = time.monotonic()
-            built_from = importlib.import_module(BUILDERS[name]).build(getattr(pins, name), scratch,
-                                                                       directory / recipe.file)
+            built_from = builder.build(getattr(pins, name), scratch, directory / recipe.file)
             record = store.record_for(directory, name, recipe.version, recipe.file, built_from, key)
             if current is not None and current.file != record.file:
                 (directory / current.file).unlink(missing_ok=True)
