@@ -352,6 +352,10 @@ def choose_leaders(reps: Sequence[Sequence[int]], topic_of: Sequence[int], rate:
     for t in sorted(by_topic):
         if not state.fix_topic(t, by_topic[t]):
             relaxed.add(t)
-    state.fix_global(relaxed)
-    state.balance_bytes(relaxed, bytes_tolerance, max_rounds=20 * len(reps) // max(len(brokers), 1) + 100)
+            # keep what the replica sets allow as this topic's bounds, so later steps never widen its spread
+            held = [state.tc[b][t] for b in {b for p in by_topic[t] for b in reps[p]}]
+            state.hi_t[t] = max(state.hi_t[t], max(held, default=0))
+            state.lo_t[t] = min(state.lo_t[t], min(held, default=0))
+    state.fix_global(set())
+    state.balance_bytes(set(), bytes_tolerance, max_rounds=20 * len(reps) // max(len(brokers), 1) + 100)
     return LeaderResult(leaders=state.leader, topic_spread_relaxed=tuple(sorted(topics[t] for t in relaxed)))
