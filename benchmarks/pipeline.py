@@ -72,7 +72,7 @@ def kafka(bootstrap: str | None) -> Iterator[str]:
 def create_topic(bootstrap: str, name: str, partitions: int = 3) -> None:
     from confluent_kafka.admin import AdminClient, NewTopic
 
-    admin = AdminClient({"bootstrap.servers": bootstrap})
+    admin = AdminClient({"bootstrap.servers": bootstrap, "log_level": 3})
     brokers = len(admin.list_topics(timeout=10).brokers)
     admin.create_topics([NewTopic(name, partitions, min(3, brokers))])[name].result(30)
 

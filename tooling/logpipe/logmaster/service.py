@@ -12,7 +12,7 @@ from logpipe.errors import LogpipeError
 from logpipe.logmaster.config import LogmasterConfig
 from logpipe.logmaster.engine import Engine
 from logpipe.logmaster.health import HealthServer, HealthState
-from logpipe.logmaster.sinks import Sink, make_sink
+from logpipe.logmaster.sinks import ConfluentSink, Sink, make_sink
 from logpipe.routing import RoutingTable
 
 log = logging.getLogger("logpipe.logmaster")
@@ -108,7 +108,21 @@ async def _watch_fatal(sink: Sink, stop: asyncio.Event) -> None:
     stop.set()
 
 
+def _warn_missing_topics(sink: ConfluentSink, table: RoutingTable) -> None:
+    """Events for a topic that does not exist fail their window again and again: say so at start-up."""
+    try:
+        missing = sink.missing_topics(table.topics())
+    except Exception as exc:  # noqa: BLE001 - Kafka may be down at start; the service still starts and retries
+        log.warning("could not check the routing table's topics in Kafka: %s", exc)
+        return
+    if missing:
+        log.warning("topics of the routing table missing in Kafka: %s; windows with events for them will not be "
+                    "ACKed until the topics exist", ", ".join(missing))
+
+
 def run_service(config: LogmasterConfig) -> int:
     table = config.routing_table()
     sink = make_sink(config.kafka, config.limits)
+    if isinstance(sink, ConfluentSink):
+        _warn_missing_topics(sink, table)
     return asyncio.run(_run_until_signal(config, table, sink))

@@ -106,6 +106,11 @@ class ConfluentSink:
     def fatal(self) -> str | None:
         return self._fatal
 
+    def missing_topics(self, topics: tuple[str, ...], timeout: float = 10.0) -> list[str]:
+        """Which of `topics` the cluster does not have (raises KafkaException when it cannot be asked)."""
+        present = self._producer.list_topics(timeout=timeout).topics
+        return [t for t in topics if t not in present]
+
     def flush(self, timeout: float) -> int:
         return self._producer.flush(timeout)
 
