@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tarfile
 import time
+import urllib.error
 import urllib.request
 import uuid
 import zipfile
@@ -31,7 +32,7 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:  # `tests.support` is imported from the repository root
     sys.path.insert(0, str(REPO))
 
-from tests.support.local_kafka import local_kafka  # noqa: E402
+from tests.support.local_kafka import LocalKafkaCluster, local_kafka  # noqa: E402
 
 pytestmark = pytest.mark.kafka
 
@@ -196,3 +197,39 @@ def test_filebeat_to_logmaster_to_kafka(tmp_path):
     assert metrics["dead_lettered"] == {"oversized": 1, "unparseable": 1}
     assert metrics["kafka_errors"] == 0 and metrics["protocol_errors"] == 0
 
+
+
+def health(port: int) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=10) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())
+
+
+def wait_health(port: int, status: int, timeout: float = 60.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        got, body = health(port)
+        if got == status:
+            return body
+        assert time.monotonic() < deadline, f"/health stayed {got}: {body}"
+        time.sleep(0.5)
+
+
+def test_health_fails_while_kafka_is_down_and_recovers(tmp_path):
+    """The Consul check's signal: /health turns 503 when the only broker stops, 200 once it is back."""
+    with LocalKafkaCluster(brokers=1) as cluster:
+        create_topics(cluster.bootstrap)
+        logmaster, _port, health_port, lm_log = start_logmaster(tmp_path, cluster.bootstrap)
+        try:
+            wait_health(health_port, 200)
+            cluster.stop_broker(1, kill=True)
+            body = wait_health(health_port, 503)
+            assert any("Kafka metadata request failed" in p for p in body["problems"]), body
+            cluster.start_broker(1)
+            wait_health(health_port, 200, timeout=120)
+        finally:
+            logmaster.terminate()
+            logmaster.wait(30)
+        assert logmaster.returncode == 0, lm_log.read_text()[-2000:]
