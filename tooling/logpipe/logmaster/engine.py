@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from logpipe.logmaster.config import LogmasterConfig
-from logpipe.logmaster.events import REJECTED, Record, dead_letter, to_record
+from logpipe.logmaster.events import REJECTED, Record, Router, dead_letter
 from logpipe.logmaster.metrics import Metrics
 from logpipe.logmaster.protocol import JSON_FRAME, WINDOW, Decoder, ProtocolError, encode_ack
 from logpipe.logmaster.sinks import DeliveryError, Sink
@@ -67,13 +67,12 @@ class Engine:
         self._paused: set[BeatsConnection] = set()
         self._wake_poller = asyncio.Event()
         self._limits = config.limits
+        self._router = Router(table, config.limits.max_event_bytes, config.limits.dead_letter_original_bytes)
         self._resume_below = config.limits.max_inflight_bytes * 3 // 4
 
     # ---- records -> Kafka -------------------------------------------------------------------------------
     def submit(self, window: Window, payload: bytes) -> None:
-        limits = self._limits
-        record = to_record(payload, self.table, limits.max_event_bytes, limits.dead_letter_original_bytes)
-        self._produce(window, payload, record)
+        self._produce(window, payload, self._router.record(payload))
 
     def _produce(self, window: Window, payload: bytes, record: Record) -> None:
         size = len(payload)

@@ -21,7 +21,7 @@ Headers = list[tuple[str, bytes]]
 _decode = json.JSONDecoder().decode
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Record:
     topic: str
     value: bytes
@@ -45,34 +45,49 @@ def dead_letter(table: RoutingTable, payload: bytes, reason: str, detail: str, k
     return Record(table.dead_letter_topic, payload[:keep_bytes] if truncated else payload, None, headers, reason)
 
 
+class Router:
+    """Turns event bytes into records for one routing table and limits (built once; `record` runs per event)."""
+
+    def __init__(self, table: RoutingTable, max_event_bytes: int, keep_bytes: int) -> None:
+        self.table = table
+        self.max_event_bytes = max_event_bytes
+        self.keep_bytes = keep_bytes
+        self._route = table.route
+        self._send_message = table.value == "message"
+        self._message_path = table.message_field if "." in table.message_field else None
+        self._message_key = table.message_field
+        self._key_field = table.key_field
+
+    def record(self, payload: bytes) -> Record:
+        """The record for one event: routed by the table, or dead-lettered with the reason."""
+        table, keep = self.table, self.keep_bytes
+        size = len(payload)
+        if size > self.max_event_bytes:
+            return dead_letter(table, payload, OVERSIZED,
+                               f"event of {size} bytes is above limits.max_event_bytes={self.max_event_bytes}", keep)
+        try:
+            event = _decode(payload.decode())  # Beats sends UTF-8; skipping json.loads' encoding sniffing is faster
+        except (ValueError, UnicodeDecodeError) as exc:
+            return dead_letter(table, payload, UNPARSEABLE, f"event is not JSON: {exc}", keep)
+        if type(event) is not dict:
+            return dead_letter(table, payload, UNPARSEABLE, f"event is JSON {type(event).__name__}, not an object",
+                               keep)
+        route = self._route(event)
+        message = get_field(event, self._message_path) if self._message_path else event.get(self._message_key)
+        if self._send_message or route.format.kind != "raw":
+            if type(message) is not str:
+                return dead_letter(table, payload, UNPARSEABLE, f"event has no text field {self._message_key!r}",
+                                   keep, route.rule)
+            problem = route.format.problem(message)
+            if problem:
+                return dead_letter(table, payload, UNPARSEABLE, f"rule {route.rule!r}: {problem}", keep, route.rule)
+        key = None
+        if self._key_field:
+            text = scalar_text(get_field(event, self._key_field))
+            key = text.encode() if text is not None else None
+        return Record(route.topic, message.encode() if self._send_message else payload, key)
+
+
 def to_record(payload: bytes, table: RoutingTable, max_event_bytes: int, keep_bytes: int) -> Record:
-    """The record for one event: routed by `table`, or dead-lettered with the reason."""
-    size = len(payload)
-    if size > max_event_bytes:
-        return dead_letter(table, payload, OVERSIZED,
-                           f"event of {size} bytes is above limits.max_event_bytes={max_event_bytes}", keep_bytes)
-    try:
-        event = _decode(payload.decode())  # Beats sends UTF-8; skipping json.loads' encoding sniffing is faster
-    except (ValueError, UnicodeDecodeError) as exc:
-        return dead_letter(table, payload, UNPARSEABLE, f"event is not JSON: {exc}", keep_bytes)
-    if not isinstance(event, dict):
-        return dead_letter(table, payload, UNPARSEABLE, f"event is JSON {type(event).__name__}, not an object",
-                           keep_bytes)
-    route = table.route(event)
-    need_message = table.value == "message" or route.format.kind != "raw"
-    message = event.get(table.message_field) if "." not in table.message_field else get_field(
-        event, table.message_field)
-    if need_message:
-        if not isinstance(message, str):
-            return dead_letter(table, payload, UNPARSEABLE, f"event has no text field {table.message_field!r}",
-                               keep_bytes, route.rule)
-        problem = route.format.problem(message)
-        if problem:
-            return dead_letter(table, payload, UNPARSEABLE, f"rule {route.rule!r}: {problem}", keep_bytes,
-                               route.rule)
-    value = payload if table.value == "event" else message.encode()
-    key = None
-    if table.key_field:
-        text = scalar_text(get_field(event, table.key_field))
-        key = text.encode() if text is not None else None
-    return Record(route.topic, value, key)
+    """The record for one event (a one-off `Router`; the engine keeps one Router for all events)."""
+    return Router(table, max_event_bytes, keep_bytes).record(payload)
