@@ -29,6 +29,7 @@ class Arrival:
     topic: str
     value: bytes
     timestamp_ms: int
+    headers: tuple[tuple[str, bytes], ...] = ()
 
 
 @dataclass

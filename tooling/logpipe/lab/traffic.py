@@ -62,7 +62,7 @@ def read_topics(bootstrap: str, topics: Iterable[str], expected: int, quiet_seco
         while time.monotonic() < deadline:
             batch = consumer.poll(timeout_ms=1000, max_records=5000)
             for records in batch.values():
-                arrivals.extend(Arrival(r.topic, r.value, r.timestamp) for r in records)
+                arrivals.extend(Arrival(r.topic, r.value, r.timestamp, tuple(r.headers or ())) for r in records)
                 last_new = time.monotonic()
             quiet = time.monotonic() - last_new
             if (len(arrivals) >= expected and quiet > 3.0) or quiet > quiet_seconds:
