@@ -46,7 +46,8 @@ def test_oversized_and_unparseable_lines_reach_the_dead_letter_topic(lab):
     marker = f"dlq-probe-{lab.moto_port}"
     # An access line must have 4 '|'-separated fields; this one has one. The oversized one exceeds
     # logmaster_max_event_bytes (64 KiB in the lab inventory). Padding keeps the file above the fingerprint size.
-    script = (f"import os; os.makedirs('/var/log/app', exist_ok=True); f = open('/var/log/app/access-{marker}.log', 'w');"
+    script = (f"import os; os.makedirs('/var/log/app', exist_ok=True);"
+              f" f = open('/var/log/app/access-{marker}.log', 'w');"
               f" f.write('#' * 1100 + '\\n'); f.write('{marker}-unparseable\\n');"
               f" f.write('{marker}|x|1|2|' + 'y' * 70000 + '\\n'); f.close()")
     subprocess.run(["podman", "exec", producer, "python3", "-c", script], check=True)
