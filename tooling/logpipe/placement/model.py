@@ -20,6 +20,7 @@ class Broker:
     id: int
     rack: str | None = None
     capacity_bytes: int = 0  # 0 = unknown: disk limits are not checked for this broker
+    reserved_bytes: int = 0  # disk on the log dirs used by anything but this cluster's replicas
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, int) or isinstance(self.id, bool) or self.id < 0:
@@ -28,6 +29,8 @@ class Broker:
             raise LogpipeError(f"broker {self.id}: rack {self.rack!r} must be a non-empty string or null")
         if not isinstance(self.capacity_bytes, int) or self.capacity_bytes < 0:
             raise LogpipeError(f"broker {self.id}: capacity_bytes {self.capacity_bytes!r} must be an integer >= 0")
+        if not isinstance(self.reserved_bytes, int) or self.reserved_bytes < 0:
+            raise LogpipeError(f"broker {self.id}: reserved_bytes {self.reserved_bytes!r} must be an integer >= 0")
 
 
 @dataclass(frozen=True)
@@ -119,11 +122,12 @@ def cluster_from_dict(data: Mapping[str, Any], source: str = "cluster") -> Clust
         where = f"{source}: brokers[{i}]"
         if not isinstance(b, Mapping) or "id" not in b:
             raise LogpipeError(f"{where}: expected an object with at least 'id'")
-        unknown = set(b) - {"id", "rack", "capacity_bytes"}
+        unknown = set(b) - {"id", "rack", "capacity_bytes", "reserved_bytes"}
         if unknown:
             raise LogpipeError(f"{where}: unknown field(s) {sorted(unknown)}")
         brokers.append(Broker(id=_int(b["id"], f"{where}.id"), rack=b.get("rack"),
-                              capacity_bytes=_int(b.get("capacity_bytes", 0), f"{where}.capacity_bytes")))
+                              capacity_bytes=_int(b.get("capacity_bytes", 0), f"{where}.capacity_bytes"),
+                              reserved_bytes=_int(b.get("reserved_bytes", 0), f"{where}.reserved_bytes")))
     partitions = []
     allowed = {"topic", "partition", "replicas", "size_bytes", "bytes_in_per_sec", "replication_factor", "leader"}
     for i, p in enumerate(parts_raw):
@@ -159,7 +163,7 @@ def cluster_from_dict(data: Mapping[str, Any], source: str = "cluster") -> Clust
 
 
 def cluster_to_dict(cluster: Cluster) -> dict[str, Any]:
-    brokers = [{"id": b.id, "rack": b.rack, "capacity_bytes": b.capacity_bytes}
+    brokers = [{"id": b.id, "rack": b.rack, "capacity_bytes": b.capacity_bytes, "reserved_bytes": b.reserved_bytes}
                for b in sorted(cluster.brokers, key=lambda b: b.id)]
     parts = []
     for p in sorted(cluster.partitions, key=lambda p: p.key):

@@ -99,7 +99,7 @@ def plan(cluster: Cluster, *, add: Sequence[Broker] = (), remove: Sequence[int] 
     rfs = [p.rf for p in parts]
     targets = replica_targets(targets_ids, rack_of, rfs, current, n_racks)
     capacity = {b.id: b.capacity_bytes for b in before.brokers}
-    used_now = {b.id: 0 for b in before.brokers}
+    used_now = {b.id: b.reserved_bytes for b in before.brokers}
     for p in parts:
         for b in p.replicas:
             used_now[b] += p.size_bytes
@@ -195,7 +195,8 @@ def replace_broker(cluster: Cluster, old: int, new: Broker, options: Options | N
     prev = cluster.broker(old)
     rack = new.rack if new.rack is not None else prev.rack
     capacity = new.capacity_bytes or prev.capacity_bytes
-    return plan(cluster, add=[Broker(new.id, rack, capacity)], remove=[old], scenario="replace-broker",
+    return plan(cluster, add=[Broker(new.id, rack, capacity, new.reserved_bytes)], remove=[old],
+                scenario="replace-broker",
                 options=options)
 
 
