@@ -224,10 +224,60 @@ def loadgen(port: int, connections: int, windows: int) -> dict:
 
 
 # ---- the whole path (needs the lab) ---------------------------------------------------------------------------
+def count_lines(directory: Path) -> int:
+    total = 0
+    for path in directory.glob("*"):
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                total += chunk.count(b"\n")
+    return total
+
+
+def filebeat_alone(binary: Path, lines: int, workdir: Path) -> Run:
+    """The shipper's ceiling: Filebeat reading `lines` lines of RECORD_SIZE bytes from one file and writing them
+    to a file output (no network), timed from the first output line to the last."""
+    source, out = workdir / "fb-alone.log", workdir / "fb-alone-out"
+    with source.open("w") as f:
+        for seq in range(lines):
+            head = f"bench|fb-alone.log|{seq:012d}|"
+            f.write(head + "x" * (RECORD_SIZE - len(head)) + "\n")
+    config = {
+        "filebeat.inputs": [{"type": "filestream", "id": "bench-alone", "paths": [str(source)],
+                             "prospector.scanner.check_interval": "1s"}],
+        "output.file": {"path": str(out), "filename": "out", "rotate_every_kb": 10_000_000,
+                        "codec.format.string": "%{[message]}"},
+        "path.data": str(workdir / "fb-alone-data"), "path.logs": str(workdir / "fb-alone-logs"),
+        "logging.level": "warning",
+    }
+    cfg = workdir / "fb-alone.yml"
+    cfg.write_text(yaml.safe_dump(config))
+    cfg.chmod(0o600)
+    proc = subprocess.Popen([str(binary), "-e", "-c", str(cfg), "--path.home", str(workdir)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        first: tuple[float, int] | None = None
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            seen = count_lines(out) if out.is_dir() else 0
+            now = time.perf_counter()
+            if seen and first is None:
+                first = (now, seen)
+            if seen >= lines:
+                assert first is not None
+                return Run("filebeat alone (file->file)", seen - first[1], max(now - first[0], 1e-6))
+            if proc.poll() is not None:
+                raise SystemExit(f"filebeat exited {proc.returncode} after {seen} of {lines} lines")
+            time.sleep(0.05)
+        raise SystemExit(f"filebeat alone did not finish {lines} lines within 600 s")
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
 def whole_path_ratio(bootstrap: str, producer_host: str, lines: int = 1_000_000) -> float:
-    """file -> Filebeat -> HAProxy -> logmaster -> Kafka on the lab cluster, against Filebeat alone (file -> file)
-    on the same lines on `producer_host`. Goal >= 0.8. Needs the lab (`make lab`): run from `logpipe lab` once the
-    lab exposes a way to run commands on a producer host; not measurable on the controller alone."""
+    """file -> Filebeat -> HAProxy -> logmaster -> Kafka on the lab cluster, against `filebeat_alone` on the same
+    lines on `producer_host`. Goal >= 0.8. Needs the lab (`make lab`) and a way to run commands on a producer
+    host; to be wired to `logpipe lab` (the reference half, `filebeat_alone`, runs here already)."""
     raise NotImplementedError(
         f"whole-path ratio needs the lab: producer host {producer_host!r} and cluster {bootstrap!r} "
         "must be driven by `logpipe lab`; see docs/logmaster.md#benchmarks")
@@ -243,6 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     lm.add_argument("--bootstrap", help="an existing broker; default: start one from the artifact cache")
     lm.add_argument("--clients", default="confluent,kafka-python", help="Kafka clients to measure")
     lm.add_argument("--json", action="store_true", help="print the results as JSON too")
+    fb = sub.add_parser("filebeat-alone", help="the shipper's ceiling: Filebeat file -> file on this machine")
+    fb.add_argument("--lines", type=int, default=1_000_000)
     gen = sub.add_parser("loadgen", help=argparse.SUPPRESS)
     gen.add_argument("--port", type=int, required=True)
     gen.add_argument("--connections", type=int, required=True)
@@ -251,6 +303,13 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "loadgen":
         print(json.dumps(loadgen(args.port, args.connections, args.windows)))
+        return 0
+    if args.command == "filebeat-alone":
+        from logpipe.logmaster.shipper import unpack_filebeat
+
+        with tempfile.TemporaryDirectory(prefix="fb-bench-") as tmp:
+            run = filebeat_alone(unpack_filebeat(Path(tmp)), args.lines, Path(tmp))
+        print(f"{run.name}: {run.records} lines of {RECORD_SIZE} B in {run.seconds:.2f} s = {run.rate:.0f} lines/s")
         return 0
 
     runs: list[Run] = []

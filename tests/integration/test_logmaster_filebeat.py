@@ -15,18 +15,16 @@ import json
 import re
 import subprocess
 import sys
-import tarfile
 import time
 import urllib.error
 import urllib.request
 import uuid
-import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
 
-from logpipe.artifacts import artifact_path
+from logpipe.logmaster.shipper import unpack_filebeat
 
 REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:  # `tests.support` is imported from the repository root
@@ -42,22 +40,6 @@ MAX_EVENT_BYTES = 900_000
 OVERSIZED_BYTES = 2 * 1024 * 1024  # the "one 2 MB line" of shared/reliability.md scenario 12
 KEEP_BYTES = 64 * 1024
 TOPICS = {"access": "it-access", "other": "it-other", "dlq": "it-dlq"}
-
-
-def filebeat_binary(workdir: Path) -> Path:
-    """The filebeat executable from the artifact source, unpacked into `workdir`."""
-    archive = artifact_path("filebeat")
-    target = workdir / "filebeat-dist"
-    if archive.name.endswith(".zip"):
-        with zipfile.ZipFile(archive) as z:
-            z.extractall(target)
-    else:
-        with tarfile.open(archive) as t:
-            t.extractall(target, filter="data")
-    found = [p for p in target.rglob("filebeat") if p.is_file()]
-    assert found, f"no 'filebeat' executable inside {archive}"
-    found[0].chmod(0o755)
-    return found[0]
 
 
 def create_topics(bootstrap: str) -> None:
@@ -150,7 +132,7 @@ def read_back(bootstrap: str, want_access: int, want_dlq: int, timeout: float = 
 
 
 def test_filebeat_to_logmaster_to_kafka(tmp_path):
-    binary = filebeat_binary(tmp_path)
+    binary = unpack_filebeat(tmp_path)
     log_file = tmp_path / "logs" / FILE
     log_file.parent.mkdir()
     write_log(log_file)
