@@ -51,8 +51,9 @@ def test_segment_bytes_is_a_twentieth_of_retention_in_whole_mib_within_kafka_lim
 
 def test_segment_ms_keeps_the_overshoot_within_five_percent_plus_five_minutes() -> None:
     entry = topic_retention(topic(), ACCESS, Settings())
-    assert entry.segment_ms == int(0.05 * 7 * DAY)  # the 5 min floor pays for the 5 min check interval
-    assert entry.age_overshoot_ms == entry.segment_ms + 300_000
+    # The 5 min floor pays for the 5 min check interval; segment.ms also leaves room for a check 30 s late.
+    assert entry.segment_ms == int(0.05 * 7 * DAY) - 30_000
+    assert entry.age_overshoot_ms == entry.segment_ms + 300_000 + 30_000 == int(0.05 * 7 * DAY) + 300_000
     assert entry.disk_release_ms == entry.age_overshoot_ms + 60_000
 
 
@@ -82,16 +83,19 @@ def test_create_time_pays_for_future_timestamps_and_caps_them() -> None:
 
 def test_short_age_with_a_long_check_interval_is_refused_naming_the_class() -> None:
     settings = Settings(overshoot_fraction=0.05, overshoot_floor_ms=0, retention_check_interval_ms=300_000)
-    with pytest.raises(LogpipeError, match=r"class 'access': an age of 1h allows 3m of overshoot.*check interval"):
+    with pytest.raises(
+        LogpipeError,
+        match=r"class 'access': an age of 1h allows 3m of overshoot.*check interval and its lateness \(5m 30s\)",
+    ):
         topic_retention(topic(), TopicClass("access", 3_600_000, 1), settings)
 
 
 def test_peaks_follow_the_model() -> None:
-    settings = Settings(retention_check_interval_ms=2_000, file_delete_delay_ms=1_000)
+    settings = Settings(retention_check_interval_ms=2_000, retention_check_lateness_ms=500, file_delete_delay_ms=1_000)
     rate = 1_000_000.0
-    assert peak_log_bytes(32 * MiB, MiB, rate, settings) == 33 * MiB + 2_000_000
+    assert peak_log_bytes(32 * MiB, MiB, rate, settings) == 33 * MiB + 2_500_000
     disk = peak_disk_bytes(32 * MiB, MiB, rate, settings)
-    log_and_lingering = 33 * MiB + 3_000_000
+    log_and_lingering = 33 * MiB + 3_500_000
     indexes = settings.index_bytes_per_log_byte * log_and_lingering + 2 * settings.segment_index_bytes
     assert disk == math.ceil(log_and_lingering + indexes)
 

@@ -203,18 +203,25 @@ def _degrade(inputs: BudgetInputs, goals: Mapping[str, int]) -> dict[str, int]:
         if not _fits(inputs, at_floor):
             ages = at_floor
             continue
-        fits_ms, over_ms = floor, ages[topic_class.name]
-        while over_ms - fits_ms > MINUTE_MS:
-            middle = (fits_ms + over_ms) // 2
-            if _fits(inputs, {**ages, topic_class.name: middle}):
-                fits_ms = middle
-            else:
-                over_ms = middle
-        whole_minutes = fits_ms // MINUTE_MS * MINUTE_MS
-        ages[topic_class.name] = whole_minutes if whole_minutes >= floor else fits_ms
+        ages[topic_class.name] = _longest_fitting_minute(inputs, ages, topic_class.name, floor)
         return ages
     topics = settings_for(inputs, ages)
     raise BudgetExceeded(shortfall_message(inputs, topics, budgets_for(inputs, topics), degraded_to=ages))
+
+
+def _longest_fitting_minute(inputs: BudgetInputs, ages: Mapping[str, int], name: str, floor: int) -> int:
+    """The longest whole-minute age in [floor, current age) that fits (floor itself is known to fit), or floor."""
+    lowest = -(-floor // MINUTE_MS)  # ceil
+    if lowest * MINUTE_MS >= ages[name] or not _fits(inputs, {**ages, name: lowest * MINUTE_MS}):
+        return floor
+    fits, too_long = lowest, -(-ages[name] // MINUTE_MS)  # the current age does not fit
+    while too_long - fits > 1:
+        middle = (fits + too_long) // 2
+        if _fits(inputs, {**ages, name: middle * MINUTE_MS}):
+            fits = middle
+        else:
+            too_long = middle
+    return fits * MINUTE_MS
 
 
 def shortfall_message(

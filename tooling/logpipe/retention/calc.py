@@ -3,12 +3,12 @@
 The model of Kafka's deletion (see docs/retention.md for the derivation):
 - Only closed segments are deleted. After a size check, a partition holds less than retention.bytes plus one
   segment (the check deletes the oldest segment only while what remains is still at least retention.bytes).
-  Between checks it grows by rate x check interval, and deleted files linger file.delete.delay.ms. So the log
-  peaks at retention.bytes + segment.bytes + rate x interval, and the disk at that plus rate x delete delay,
-  plus index files.
+  Between checks it grows by rate x (check interval + how late a check may run), and deleted files linger
+  file.delete.delay.ms. So the log peaks at retention.bytes + segment.bytes + rate x (interval + lateness), and
+  the disk at that plus rate x delete delay, plus index files.
 - A segment is deleted by time once its newest record is older than retention.ms; its oldest record is up to
-  segment.ms older, and the check runs every interval. So the oldest data outlives retention.ms by at most
-  segment.ms + check interval (+ the allowed future timestamp skew for CreateTime topics).
+  segment.ms older, and the check runs every interval (maybe late). So the oldest data outlives retention.ms by at
+  most segment.ms + check interval + lateness (+ the allowed future timestamp skew for CreateTime topics).
 """
 
 from __future__ import annotations
@@ -73,12 +73,13 @@ def segment_ms_for(topic_class: TopicClass, retention_ms: int, settings: Setting
     """The longest segment.ms that keeps the age overshoot within overshoot_fraction x retention.ms + floor."""
     allowed = settings.overshoot_fraction * retention_ms + settings.overshoot_floor_ms
     skew = settings.future_skew_ms if topic_class.timestamp_type == "CreateTime" else 0
-    segment_ms = int(math.floor(allowed)) - settings.retention_check_interval_ms - skew
+    check = settings.retention_check_interval_ms + settings.retention_check_lateness_ms
+    segment_ms = int(math.floor(allowed)) - check - skew
     if segment_ms < 1000:
         raise LogpipeError(
             f"class {topic_class.name!r}: an age of {format_duration(retention_ms)} allows "
-            f"{format_duration(allowed)} of overshoot, but the retention check interval "
-            f"({format_duration(settings.retention_check_interval_ms)})"
+            f"{format_duration(allowed)} of overshoot, but the retention check interval and its lateness "
+            f"({format_duration(check)})"
             + (f" and the future timestamp skew ({format_duration(skew)})" if skew else "")
             + " leave less than 1s for segment.ms; lower log.retention.check.interval.ms or lengthen the age"
         )
@@ -87,7 +88,7 @@ def segment_ms_for(topic_class: TopicClass, retention_ms: int, settings: Setting
 
 def peak_log_bytes(retention_bytes: int, segment_bytes: int, rate: float, settings: Settings) -> int:
     """Largest log size of one partition replica (as describe_log_dirs reports it) at `rate` bytes/s."""
-    growth = rate * settings.retention_check_interval_ms / 1000
+    growth = rate * (settings.retention_check_interval_ms + settings.retention_check_lateness_ms) / 1000
     return int(math.ceil(retention_bytes + segment_bytes + growth))
 
 
@@ -115,7 +116,7 @@ def topic_retention(
     skew = settings.future_skew_ms if topic_class.timestamp_type == "CreateTime" else 0
     # The budget assumes the rate may reach the margin: that is where retention.bytes takes over.
     budget_rate = rate * settings.rate_margin
-    overshoot = segment_ms + settings.retention_check_interval_ms + skew
+    overshoot = segment_ms + settings.retention_check_interval_ms + settings.retention_check_lateness_ms + skew
     return TopicRetention(
         topic=topic.name,
         topic_class=topic_class.name,

@@ -83,6 +83,8 @@ class Settings:
     rate_margin: float = 1.25
     # Broker log.retention.check.interval.ms: how often deletion runs.
     retention_check_interval_ms: int = 300_000
+    # How late a deletion pass may run past its interval: scheduler delay plus one pass over every partition.
+    retention_check_lateness_ms: int = 30_000
     # Topic file.delete.delay.ms: how long a deleted segment's files stay on disk.
     file_delete_delay_ms: int = 60_000
     # Age overshoot allowed past retention.ms: fraction of retention.ms plus a floor.
@@ -142,7 +144,13 @@ def _validate_settings(s: Settings) -> None:
         raise LogpipeError(f"settings.disk_headroom must be in (0, 1], got {s.disk_headroom}")
     if s.rate_margin < 1:
         raise LogpipeError(f"settings.rate_margin must be at least 1, got {s.rate_margin}")
-    for name in ("retention_check_interval_ms", "overshoot_floor_ms", "file_delete_delay_ms", "future_skew_ms"):
+    for name in (
+        "retention_check_interval_ms",
+        "retention_check_lateness_ms",
+        "overshoot_floor_ms",
+        "file_delete_delay_ms",
+        "future_skew_ms",
+    ):
         if getattr(s, name) < 0:
             raise LogpipeError(f"settings.{name} must not be negative, got {getattr(s, name)}")
     if s.retention_check_interval_ms < 1:
