@@ -222,9 +222,7 @@ class _Leaders:
             if over:
                 hops = self._path([over[0]], lambda y: self.g[y] < self.hi_g, forward)
                 if hops is None:
-                    hops = self._path([over[0]], lambda y: self.g[y] < self.hi_g, self._any_forward)
-                if hops is None:
-                    return
+                    return  # per-topic bounds stay hard: the global spread is as good as they allow
                 for p, y in self._retarget(hops, lambda h: (h[2], h[1]), global_edge):
                     self.set(p, y)
                 continue
@@ -232,29 +230,11 @@ class _Leaders:
             if under:
                 hops = self._path([under[0]], lambda x: self.g[x] > self.lo_g, backward)
                 if hops is None:
-                    hops = self._path([under[0]], lambda x: self.g[x] > self.lo_g, self._any_backward)
-                if hops is None:
                     return
                 for p, y in self._retarget(hops, lambda h: (h[1], h[2]), global_edge):
                     self.set(p, y)
                 continue
             return
-
-    def _any_forward(self, x: int):
-        for p in self.led[x]:
-            if self.pinned[p]:
-                continue
-            for y in self.reps[p]:
-                if y != x:
-                    yield p, y
-
-    def _any_backward(self, y: int):
-        for p in self.holds[y]:
-            if self.pinned[p]:
-                continue
-            x = self.leader[p]
-            if x != y:
-                yield p, x
 
     # -- bytes-in -------------------------------------------------------------------------------------------
     def balance_bytes(self, relaxed: set[int], tolerance: float, max_rounds: int) -> None:

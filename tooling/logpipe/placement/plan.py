@@ -113,7 +113,7 @@ def plan(cluster: Cluster, *, add: Sequence[Broker] = (), remove: Sequence[int] 
     )
     rack_bound = sum(_rack_moves(p.replicas, rack_of, n_racks) for p in parts
                      if p.replicas and rack_violation(p.replicas, rack_of, n_racks))
-    lower_bound = 0 if leaders_only else max(targets.lower_bound_count, rack_bound)
+    lower_bound = 0 if leaders_only or not move_existing else max(targets.lower_bound_count, rack_bound)
     topic_total = [0] * len(topics)
     for p in parts:
         topic_total[tindex[p.topic]] += p.rf
