@@ -217,24 +217,52 @@ class _Leaders:
                 if topic_ok_give(x, t) and topic_ok_take(y, t):
                     yield p
 
+        def lower_max() -> bool:
+            top, bottom = max(self.g.values()), min(self.g.values())
+            if top - bottom <= 1:
+                return False
+            for u in (b for b in self.brokers if self.g[b] == top):
+                sink = lambda y: self.g[y] <= top - 2  # noqa: E731 - lowers the max, raises nothing to it
+                # the global spread comes first: give up a per-topic bound only when needed
+                hops = self._path([u], sink, forward) or self._path([u], sink, self._any_forward)
+                if hops:
+                    for p, y in self._retarget(hops, lambda h: (h[2], h[1]), global_edge):
+                        self.set(p, y)
+                    return True
+            return False
+
+        def raise_min() -> bool:
+            top, bottom = max(self.g.values()), min(self.g.values())
+            if top - bottom <= 1:
+                return False
+            for v in (b for b in self.brokers if self.g[b] == bottom):
+                source = lambda x: self.g[x] >= bottom + 2  # noqa: E731
+                hops = self._path([v], source, backward) or self._path([v], source, self._any_backward)
+                if hops:
+                    for p, y in self._retarget(hops, lambda h: (h[1], h[2]), global_edge):
+                        self.set(p, y)
+                    return True
+            return False
+
         for _ in range(2 * self.P + 4):
-            over = [b for b in self.brokers if self.g[b] > self.hi_g]
-            if over:
-                hops = self._path([over[0]], lambda y: self.g[y] < self.hi_g, forward)
-                if hops is None:
-                    return  # per-topic bounds stay hard: the global spread is as good as they allow
-                for p, y in self._retarget(hops, lambda h: (h[2], h[1]), global_edge):
-                    self.set(p, y)
+            if not (lower_max() or raise_min()):
+                return
+
+    def _any_forward(self, x: int):
+        for p in self.led[x]:
+            if self.pinned[p]:
                 continue
-            under = [b for b in self.brokers if self.g[b] < self.lo_g]
-            if under:
-                hops = self._path([under[0]], lambda x: self.g[x] > self.lo_g, backward)
-                if hops is None:
-                    return
-                for p, y in self._retarget(hops, lambda h: (h[1], h[2]), global_edge):
-                    self.set(p, y)
+            for y in self.reps[p]:
+                if y != x:
+                    yield p, y
+
+    def _any_backward(self, y: int):
+        for p in self.holds[y]:
+            if self.pinned[p]:
                 continue
-            return
+            x = self.leader[p]
+            if x != y:
+                yield p, x
 
     # -- bytes-in -------------------------------------------------------------------------------------------
     def balance_bytes(self, relaxed: set[int], tolerance: float, max_rounds: int) -> None:

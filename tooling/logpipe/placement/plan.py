@@ -111,7 +111,8 @@ def plan(cluster: Cluster, *, add: Sequence[Broker] = (), remove: Sequence[int] 
         reps=[list(p.replicas) if p.replicas else [rep.EMPTY] * p.rf for p in parts],
         capacity=capacity, used_now=used_now, disk_limit=opts.disk_limit, targets=targets.counts,
     )
-    rack_bound = sum(_rack_moves(p.replicas, rack_of, n_racks) for p in parts
+    target_racks = {rack_of[b] for b in targets_ids}
+    rack_bound = sum(_rack_moves(p.replicas, rack_of, target_racks) for p in parts
                      if p.replicas and rack_violation(p.replicas, rack_of, n_racks))
     lower_bound = 0 if leaders_only or not move_existing else max(targets.lower_bound_count, rack_bound)
     topic_total = [0] * len(topics)
@@ -152,14 +153,15 @@ def plan(cluster: Cluster, *, add: Sequence[Broker] = (), remove: Sequence[int] 
                 notes=tuple(notes))
 
 
-def _rack_moves(replicas: Sequence[int], rack_of: dict[int, str], n_racks: int) -> int:
+def _rack_moves(replicas: Sequence[int], rack_of: dict[int, str], racks: set[str]) -> int:
+    n_racks = len(racks)
     rf = len(replicas)
     most, least = -(-rf // n_racks), rf // n_racks
     counts: dict[str, int] = {}
     for b in replicas:
         counts[rack_of[b]] = counts.get(rack_of[b], 0) + 1
     over = sum(max(0, c - most) for c in counts.values())
-    short = sum(max(0, least - counts.get(k, 0)) for k in set(rack_of.values()))
+    short = sum(max(0, least - counts.get(k, 0)) for k in racks)
     return max(over, short)
 
 

@@ -56,8 +56,10 @@ class State:
     total_bytes: int = 0
     weight: dict[int, float] = field(default_factory=dict)
     weight_sum: float = 0.0
+    racks: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
+        self.racks = frozenset(self.rack_of[b] for b in self.brokers)
         self.total_bytes = sum(s * len(r) for s, r in zip(self.size, self.reps, strict=True))
         known = all(self.capacity.get(b, 0) > 0 for b in self.brokers)
         self.weight = {b: self.targets[b] * (self.capacity[b] if known else 1) for b in self.brokers}
@@ -132,7 +134,7 @@ class State:
             return False
         if least:
             open_slots = sum(1 for i, r in enumerate(reps) if r == EMPTY or i == slot)
-            short = sum(max(0, least - counts.get(k, 0)) for k in set(self.rack_of.values()))
+            short = sum(max(0, least - counts.get(k, 0)) for k in self.racks)
             if short >= open_slots and counts.get(rack, 0) >= least:
                 return False
         return True
@@ -176,8 +178,7 @@ def rack_spread_fixes(state: State, p: int) -> list[int]:
             ranked = sorted(members, key=lambda s: (-_excess(state, reps[s]), -reps[s]))
             slots.extend(ranked[: len(members) - most])
     if not slots and least:
-        all_racks = set(state.rack_of.values())
-        short = sum(max(0, least - len(by_rack.get(k, []))) for k in all_racks)
+        short = sum(max(0, least - len(by_rack.get(k, []))) for k in state.racks)
         if short:
             donors = sorted((s for m in by_rack.values() if len(m) > least for s in m),
                             key=lambda s: (-_excess(state, reps[s]), -reps[s]))
