@@ -16,7 +16,6 @@ retention and segment settings computed so the disks cannot fill; a budget that 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ansible.errors import AnsibleFilterError
@@ -25,15 +24,10 @@ from logpipe.errors import LogpipeError
 from logpipe.retention.topics import retention_topic_configs
 
 
-def kafka_retention_topics(
-    topics: Sequence[Mapping[str, Any]],
-    classes: Mapping[str, Any] | Sequence[Mapping[str, Any]],
-    brokers: Sequence[Mapping[str, Any]],
-    settings: Mapping[str, Any] | None = None,
-    placement: Mapping[Any, Any] | None = None,
-) -> list[dict[str, Any]]:
+def kafka_retention_topics(topics: Any, *classes_brokers_settings_placement: Any) -> list[dict[str, Any]]:
+    """topics | kafka_retention_topics(classes, brokers[, settings[, placement]]): logpipe.retention.topics."""
     try:
-        return retention_topic_configs(topics, classes, brokers, settings, placement)
+        return retention_topic_configs(topics, *classes_brokers_settings_placement)
     except LogpipeError as exc:
         raise AnsibleFilterError(f"kafka_retention_topics: {exc}") from exc
 

@@ -41,7 +41,10 @@ def test_rate_needs_per_second() -> None:
     [
         (lambda: parse_bytes("2 PiB", "brokers[1].disks[/data].capacity"), r"brokers\[1\]\.disks\[/data\]\.capacity"),
         (lambda: parse_bytes("-3GiB", "capacity"), "capacity: cannot read"),
-        (lambda: parse_duration_ms("7 days", "classes[access].age"), r"classes\[access\]\.age: unknown duration"),
+        (
+            lambda: parse_duration_ms("7 days", "classes[access].age"),
+            r"classes\[access\]\.age: unknown unit 'days' in '7 days' \(use ms, s, m",
+        ),
         (lambda: parse_duration_ms(True, "classes[x].age"), r"classes\[x\]\.age: expected a duration"),
         (lambda: parse_bytes(None, "capacity"), "capacity: expected a size"),
     ],

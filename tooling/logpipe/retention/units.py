@@ -44,23 +44,22 @@ def _split(value: str, field: str, expected: str) -> tuple[float, str]:
     return float(match.group(1)), match.group(2).lower()
 
 
+def _parse_scaled(value: object, field: str, units: dict[str, int], bare_unit: str, kind: str) -> int:
+    """A number (in `bare_unit`) or `<number><unit>` scaled by `units`; errors name `field` and give an example."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise LogpipeError(f"{field}: expected {kind}, got {value!r}")
+    number, unit = (float(value), bare_unit) if not isinstance(value, str) else _split(value, field, kind)
+    if unit not in units:
+        known = ", ".join(u for u in units if u)
+        raise LogpipeError(f"{field}: unknown unit {unit!r} in {value!r} (use {known})")
+    if number < 0:
+        raise LogpipeError(f"{field}: must not be negative, got {value!r}")
+    return int(round(number * units[unit]))
+
+
 def parse_bytes(value: object, field: str) -> int:
     """Bytes from an int or a string such as `2TiB` or `500 GB`; `field` names the input in errors."""
-    if isinstance(value, bool):
-        raise LogpipeError(f"{field}: expected a size such as 500GiB, got {value!r}")
-    if isinstance(value, int | float):
-        number, unit = float(value), ""
-    elif isinstance(value, str):
-        number, unit = _split(value, field, "a size such as 500GiB")
-    else:
-        raise LogpipeError(f"{field}: expected a size such as 500GiB, got {value!r}")
-    if unit not in _BYTE_UNITS:
-        raise LogpipeError(
-            f"{field}: unknown size unit {unit!r} in {value!r} (use B, KiB, MiB, GiB, TiB, kB, MB, GB, TB)"
-        )
-    if number < 0:
-        raise LogpipeError(f"{field}: size must not be negative, got {value!r}")
-    return int(round(number * _BYTE_UNITS[unit]))
+    return _parse_scaled(value, field, _BYTE_UNITS, "", "a size such as 500GiB")
 
 
 def parse_rate(value: object, field: str) -> float:
@@ -79,19 +78,7 @@ def parse_rate(value: object, field: str) -> float:
 
 def parse_duration_ms(value: object, field: str) -> int:
     """Milliseconds from an int (ms) or a string such as `30d`, `12h`, `90s`, `250ms`."""
-    if isinstance(value, bool):
-        raise LogpipeError(f"{field}: expected a duration such as 7d, got {value!r}")
-    if isinstance(value, int | float):
-        number, unit = float(value), "ms"
-    elif isinstance(value, str):
-        number, unit = _split(value, field, "a duration such as 7d or 12h")
-    else:
-        raise LogpipeError(f"{field}: expected a duration such as 7d, got {value!r}")
-    if unit not in _DURATION_UNITS_MS:
-        raise LogpipeError(f"{field}: unknown duration unit {unit!r} in {value!r} (use ms, s, m, h, d, w)")
-    if number < 0:
-        raise LogpipeError(f"{field}: duration must not be negative, got {value!r}")
-    return int(round(number * _DURATION_UNITS_MS[unit]))
+    return _parse_scaled(value, field, _DURATION_UNITS_MS, "ms", "a duration such as 7d or 12h")
 
 
 def format_bytes(value: float) -> str:
