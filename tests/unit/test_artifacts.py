@@ -384,3 +384,36 @@ def test_go_env_is_static_and_offline_safe():
     assert env["CGO_ENABLED"] == "0" and env["GOTOOLCHAIN"] == "local"
     assert env["GONOSUMDB"] == "github.com/hashicorp/consul/*"
     assert env["GOFLAGS"] == "-mod=readonly -buildvcs=false"
+
+
+def test_vendor_file_names_follow_the_pins():
+    from logpipe.artifacts import consul, filebeat
+
+    assert consul.recipe(CONSUL_PINS["1.19.2"]).file == "consul_1.19.2_linux_amd64.zip"
+    assert filebeat.recipe(FILEBEAT_PINS["9.3.0"]).file == "filebeat-9.3.0-linux-x86_64.tar.gz"
+    assert filebeat.recipe(FILEBEAT_PINS["7.17.29"]).file == "filebeat-7.17.29-linux-x86_64.tar.gz"
+    pin = FILEBEAT_PINS["9.3.0"]
+    assert filebeat.recipe(pin).params["module"] == f"github.com/elastic/beats/v7@{pin.module_version}"
+
+
+def test_a_binary_reporting_another_version_is_refused(tmp_path):
+    fake = tmp_path / "consul"
+    fake.write_text("#!/bin/sh\necho 'Consul v1.19.3-dev'\necho 'Revision unknown'\n")
+    fake.chmod(0o755)
+    with pytest.raises(LogpipeError, match=r"reports 'Consul v1.19.3-dev' .* not version 1.19.2"):
+        gomod.check_reports_version(PIN, fake, ["version"])
+    fake.write_text("#!/bin/sh\necho 'Consul v1.19.2'\n")
+    assert gomod.check_reports_version(PIN, fake, ["version"]) == "Consul v1.19.2"
+
+
+def test_run_logged_keeps_the_log_and_reports_the_tail(tmp_path):
+    from logpipe.artifacts.runner import run_logged
+
+    log = tmp_path / "build.log"
+    run_logged(["sh", "-c", "echo first; echo second"], label="ok step", log_path=log)
+    assert log.read_text().splitlines()[-2:] == ["first", "second"]
+    with pytest.raises(LogpipeError) as err:
+        run_logged(["sh", "-c", "echo compiling; echo 'undefined: Foo' >&2; exit 3"], label="go build", log_path=log)
+    message = str(err.value)
+    assert "go build failed" in message and "exited 3" in message and "undefined: Foo" in message
+    assert str(log) in message

@@ -93,8 +93,8 @@ def wrapper_gomod(pin: GoPin, upstream: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def upstream_gomod(pin: GoPin) -> dict:
-    """Download upstream's module and return its go.mod as `go mod edit -json` structures it."""
+def upstream_gomod(pin: GoPin) -> tuple[dict, Path]:
+    """Download upstream's module; return its go.mod as `go mod edit -json` structures it, and its source dir."""
     go = go_binary()
     env = go_env(pin, mod="mod")
     ref = f"{pin.module}@{pin.module_version}"
@@ -104,22 +104,27 @@ def upstream_gomod(pin: GoPin) -> dict:
         info = json.loads(proc.stdout)
     except json.JSONDecodeError:
         info = {}
-    if proc.returncode != 0 or "GoMod" not in info:
+    if proc.returncode != 0 or "GoMod" not in info or "Dir" not in info:
         raise LogpipeError(f"`go mod download {ref}` failed: {info.get('Error') or proc.stderr.strip()}")
     edit = subprocess.run([go, "mod", "edit", "-json", info["GoMod"]], capture_output=True, text=True, env=env)
     if edit.returncode != 0:
         raise LogpipeError(f"`go mod edit -json {info['GoMod']}` failed: {edit.stderr.strip()}")
-    return json.loads(edit.stdout)
+    return json.loads(edit.stdout), Path(info["Dir"])
 
 
 def refresh(pin: GoPin) -> Path:
     """Regenerate recipes/<name>/<version>/go.mod and go.sum from upstream (needs the module proxy)."""
     step(f"{pin.name} {pin.version}: reading {pin.module}@{pin.module_version}'s go.mod")
-    text = wrapper_gomod(pin, upstream_gomod(pin))
+    upstream, source = upstream_gomod(pin)
     scratch = cache_dir() / "build" / f"gomod-{pin.name}-{pin.version}"
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
-    (scratch / "go.mod").write_text(text)
+    (scratch / "go.mod").write_text(wrapper_gomod(pin, upstream))
+    # Start from upstream's own go.sum: the checksum database does not answer for every module upstream uses
+    # (elastic's forks, for one), and upstream's hashes are the ones its release was built with. tidy drops the
+    # lines the wrapper does not need and looks up only what is left.
+    if (source / "go.sum").is_file():
+        shutil.copyfile(source / "go.sum", scratch / "go.sum")
     step(f"{pin.name} {pin.version}: go mod tidy (downloads the dependency graph)")
     run_logged([go_binary(), "mod", "tidy"], label="go mod tidy", log_path=scratch / "gomod.log", cwd=scratch,
                env=go_env(pin, mod="mod"))
