@@ -17,6 +17,7 @@ from logpipe.retention import (
     PlacementPlan,
     Topic,
     check_change,
+    placement_from_partitions,
     placement_from_reassignment,
     plan,
     plan_change,
@@ -164,3 +165,15 @@ def test_a_state_already_over_budget_is_named_as_such(make_inputs) -> None:
     inputs = make_inputs(capacity="4TiB")
     with pytest.raises(BudgetExceeded, match="already over budget before the change"):
         check_change(inputs, AddPartitions("access", 13, striped("access", range(12, 13), [1, 2, 3])))
+
+
+def test_a_placement_plan_as_partition_replica_lists_converts(make_inputs) -> None:
+    inputs = make_inputs(n_brokers=3)
+    triples = [(t, p, [b for b, hosted in inputs.placement.items() if (t, p) in hosted]) for t, p in
+               sorted({r for hosted in inputs.placement.values() for r in hosted})]  # fmt: skip
+    assert placement_from_partitions(triples) == inputs.placement
+    # Moving one replica of access-0 from broker 1 to a new broker 4 is a plan the check can take.
+    moved = [(t, p, [4 if (t, p, b) == ("access", 0, 1) else b for b in brokers]) for t, p, brokers in triples]
+    after = placement_from_partitions(moved)
+    assert ("access", 0) in after[4] and ("access", 0) not in after[1]
+    assert check_change(inputs, PlacementPlan(after, (Broker(4, (Disk("/data", 8 * TiB),)),))) is None

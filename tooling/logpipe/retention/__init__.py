@@ -17,7 +17,7 @@ from logpipe.retention.changes import (
     check_change,
     plan_change,
 )
-from logpipe.retention.loader import inputs_from_data, load_file, placement_from_reassignment
+from logpipe.retention.loader import inputs_from_data, load_file, placement_from_partitions, placement_from_reassignment
 from logpipe.retention.model import (
     Broker,
     BudgetInputs,
@@ -57,6 +57,7 @@ __all__ = [
     "load_file",
     "peak_disk_bytes",
     "peak_log_bytes",
+    "placement_from_partitions",
     "placement_from_reassignment",
     "plan",
     "plan_change",

@@ -17,7 +17,7 @@ The document shape (docs/retention.md has a full example):
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -248,8 +248,15 @@ def placement_from_reassignment(
         key = (str(_required(entry, "topic", where)), _int(_required(entry, "partition", where), f"{where}.partition"))
         brokers = [_int(b, f"{where}.replicas") for b in _required(entry, "replicas", where)]
         replicas_of[key] = brokers
-    placement: dict[int, list[Replica]] = {int(b): [] for b in current}
-    for replica, brokers in replicas_of.items():
+    placement = placement_from_partitions((t, p, brokers) for (t, p), brokers in replicas_of.items())
+    return normalise_placement({int(b): () for b in current} | placement)
+
+
+def placement_from_partitions(partitions: Iterable[tuple[str, int, Sequence[int]]]) -> dict[int, tuple[Replica, ...]]:
+    """broker -> replicas from (topic, partition, replica broker ids) triples, e.g. a placement plan's partitions:
+    `placement_from_partitions((p.topic, p.partition, p.replicas) for p in cluster.partitions)`."""
+    placement: dict[int, list[Replica]] = {}
+    for topic, partition, brokers in partitions:
         for broker_id in brokers:
-            placement.setdefault(broker_id, []).append(replica)
+            placement.setdefault(int(broker_id), []).append((str(topic), int(partition)))
     return normalise_placement(placement)
