@@ -1,0 +1,6 @@
+"""The Ansible inventory from Terraform outputs: a pure conversion (`inventory_from_outputs`) plus the adapter that
+runs terraform (`logpipe.inventory.terraform`)."""
+
+from logpipe.inventory.model import GROUPS, inventory_from_outputs, render_inventory_yaml
+
+__all__ = ["GROUPS", "inventory_from_outputs", "render_inventory_yaml"]
