@@ -75,6 +75,11 @@ def test_classes_as_a_list_and_placement_as_topic_partition_strings() -> None:
             r"topics\[a\]\.partitions: expected a whole number",
         ),
         ({"placement": {"one": []}}, r"placement: broker id 'one' is not a number"),
+        ({"topics": document()["topics"][:1] * 2}, r"topics: topic 'access' is listed twice"),
+        (
+            {"brokers": [{"id": 1, "disks": [{"path": "/d", "capacity": 1}, {"path": "/d", "capacity": 1}]}]},
+            r"brokers\[1\]\.disks: path /d appears twice",
+        ),
         ({"placement": {1: ["access"]}}, r"placement\[1\]: expected 'topic-partition'"),
     ],
 )

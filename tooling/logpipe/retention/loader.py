@@ -35,6 +35,7 @@ from logpipe.retention.model import (
     even_placement,
     normalise_placement,
     validate,
+    validate_definitions,
 )
 from logpipe.retention.units import parse_bytes, parse_duration_ms, parse_rate
 
@@ -70,6 +71,7 @@ def inputs_from_data(document: Mapping[str, Any]) -> tuple[BudgetInputs, bool]:
     classes = classes_from_data(document["classes"])
     brokers = brokers_from_data(document["brokers"])
     topics = topics_from_data(document["topics"])
+    validate_definitions(settings, brokers, classes, topics)
     assumed = document.get("placement") is None
     placement = even_placement(brokers, topics) if assumed else placement_from_data(document["placement"])
     inputs = BudgetInputs(brokers, classes, topics, placement, settings)

@@ -132,11 +132,18 @@ class BudgetInputs:
 
 def validate(inputs: BudgetInputs) -> None:
     """Raise LogpipeError naming the first inconsistent field; return quietly when the inputs are coherent."""
-    _validate_settings(inputs.settings)
-    _validate_brokers(inputs.brokers)
-    _validate_classes(inputs.classes)
-    _validate_topics(inputs.topics, {c.name for c in inputs.classes})
+    validate_definitions(inputs.settings, inputs.brokers, inputs.classes, inputs.topics)
     validate_placement(inputs.placement, inputs.brokers, inputs.topics)
+
+
+def validate_definitions(
+    settings: Settings, brokers: Sequence[Broker], classes: Sequence[TopicClass], topics: Sequence[Topic]
+) -> None:
+    """Everything but the placement (which may still have to be derived from these)."""
+    _validate_settings(settings)
+    _validate_brokers(brokers)
+    _validate_classes(classes)
+    _validate_topics(topics, {c.name for c in classes})
 
 
 def _validate_settings(s: Settings) -> None:
@@ -165,31 +172,32 @@ def _validate_settings(s: Settings) -> None:
         raise LogpipeError(f"settings.move_reserve_partitions must not be negative, got {s.move_reserve_partitions}")
 
 
+def _refuse_repeats(values: Sequence[object], message: str) -> None:
+    """Raise LogpipeError(message with {value}) for the first value that appears twice."""
+    seen: set[object] = set()
+    for value in values:
+        if value in seen:
+            raise LogpipeError(message.format(value=value))
+        seen.add(value)
+
+
 def _validate_brokers(brokers: Sequence[Broker]) -> None:
     if not brokers:
         raise LogpipeError("brokers: at least one broker is needed")
-    seen: set[int] = set()
+    _refuse_repeats([b.id for b in brokers], "brokers: broker id {value} appears twice")
     for broker in brokers:
-        if broker.id in seen:
-            raise LogpipeError(f"brokers: broker id {broker.id} appears twice")
-        seen.add(broker.id)
         if not broker.disks:
             raise LogpipeError(f"brokers[{broker.id}].disks: a broker needs at least one data disk")
-        paths = [disk.path for disk in broker.disks]
-        if len(set(paths)) != len(paths):
-            raise LogpipeError(f"brokers[{broker.id}].disks: a log directory path appears twice")
+        _refuse_repeats([d.path for d in broker.disks], f"brokers[{broker.id}].disks: path {{value}} appears twice")
         for disk in broker.disks:
             if disk.capacity_bytes <= 0:
                 raise LogpipeError(f"brokers[{broker.id}].disks[{disk.path}].capacity must be positive")
 
 
 def _validate_classes(classes: Sequence[TopicClass]) -> None:
-    seen: set[str] = set()
+    _refuse_repeats([c.name for c in classes], "classes: class {value!r} is defined twice")
     for topic_class in classes:
         where = f"classes[{topic_class.name}]"
-        if topic_class.name in seen:
-            raise LogpipeError(f"classes: class {topic_class.name!r} is defined twice")
-        seen.add(topic_class.name)
         if topic_class.age_ms <= 0:
             raise LogpipeError(f"{where}.age must be positive")
         if topic_class.min_age_ms is not None and not 0 < topic_class.min_age_ms <= topic_class.age_ms:
@@ -201,12 +209,9 @@ def _validate_classes(classes: Sequence[TopicClass]) -> None:
 
 
 def _validate_topics(topics: Sequence[Topic], class_names: set[str]) -> None:
-    seen: set[str] = set()
+    _refuse_repeats([t.name for t in topics], "topics: topic {value!r} is listed twice")
     for topic in topics:
         where = f"topics[{topic.name}]"
-        if topic.name in seen:
-            raise LogpipeError(f"topics: topic {topic.name!r} is listed twice")
-        seen.add(topic.name)
         if topic.topic_class not in class_names:
             known = ", ".join(sorted(class_names))
             raise LogpipeError(f"{where}.class: unknown class {topic.topic_class!r} (known: {known})")
