@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from conftest import balanced
 
 from logpipe.errors import LogpipeError
 from logpipe.placement import (
@@ -146,7 +145,7 @@ def test_unknown_or_impossible_requests_fail_clearly(nine):
         remove_brokers(nine, [99])
     with pytest.raises(LogpipeError, match="already in the cluster"):
         add_brokers(nine, [Broker(1, "az-a")])
-    small = balanced(brokers=3, racks=3, topics=1, partitions=3)
+    small = syn.striped_cluster(syn.Shape(brokers=3, racks=3, topics=syn.uniform_topics(1, 3)))
     with pytest.raises(LogpipeError, match="replication factor 3 exceeds"):
         remove_brokers(small, [1])
 
