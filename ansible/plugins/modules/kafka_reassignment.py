@@ -11,7 +11,7 @@ description:
     preferred-leader spread <= 1, rack spread, disk <= O(disk_limit) counting moves in flight, fewest moves), then
     applies it in batches under a replication throttle, waits for each batch, removes the throttles and runs
     preferred-leader elections.
-  - Idempotent: a balanced cluster plans no change and reports C(changed=false).
+  - Idempotent, since a balanced cluster plans no change and reports C(changed=false).
   - Check mode plans only and reports what would move. Diff mode shows the reassignment JSON.
   - Run on the controller (C(delegate_to: localhost), C(run_once: true)) with the logpipe virtualenv's python.
 options:
