@@ -13,7 +13,7 @@ description:
     preferred-leader elections.
   - Idempotent, since a balanced cluster plans no change and reports C(changed=false).
   - Check mode plans only and reports what would move. Diff mode shows the reassignment JSON.
-  - Run on the controller (C(delegate_to: localhost), C(run_once: true)) with the logpipe virtualenv's python.
+  - "Run on the controller (C(delegate_to: localhost), C(run_once: true)) with the logpipe virtualenv's python."
 options:
   bootstrap_servers:
     description: Brokers as C(host:port), a list or a comma-separated string.
