@@ -31,7 +31,7 @@ from logpipe.placement import Broker, Cluster, Partition, measure
 from logpipe.placement import plan as planner
 from logpipe.placement import synthetic as syn
 from logpipe.placement.measures import replica_moves
-from logpipe.placement.targets import replica_targets
+from logpipe.placement.targets import forced_spread
 
 HARNESS = Path(__file__).resolve().parent / "java" / "KafkaGenerate.java"
 
@@ -92,13 +92,7 @@ def kafka_generate(cluster: Cluster, target_brokers: list[Broker], harness: tupl
 def row_for(scenario: str, tool: str, before: Cluster, after: Cluster, lower_bound: int, seconds: float) -> Row:
     m = measure(after)
     moves, _ = replica_moves(before, after)
-    rack_of = {b.id: after.rack_of(b.id) for b in after.brokers}
-    current = {b.id: 0 for b in before.brokers}
-    for p in before.partitions:
-        for b in p.replicas:
-            current[b] += 1
-    forced = replica_targets(sorted(rack_of), rack_of, [p.rf for p in before.partitions], current,
-                             len(set(rack_of.values()))).forced_spread
+    forced = forced_spread(after)  # depends only on the replication factors and the racks that stay
     return Row(scenario, tool, moves, lower_bound, m.replica_spread, forced, m.leader_spread,
                m.topic_leader_spread_max, m.leader_bytes_max_over_mean, m.disk_max_over_mean, m.rack_violations,
                seconds)

@@ -7,7 +7,7 @@ replica list whose first entry is the preferred leader, size of one replica on d
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -177,19 +177,19 @@ def cluster_to_dict(cluster: Cluster) -> dict[str, Any]:
     return {"brokers": brokers, "partitions": parts}
 
 
-def load_cluster(path: str | Path) -> Cluster:
+def read_json(path: str | Path, what: str, hint: str = "") -> Any:
+    """The parsed JSON file, or a LogpipeError naming `what` file is missing or broken (and `hint` to fix it)."""
     path = Path(path)
     try:
-        data = json.loads(path.read_text())
+        return json.loads(path.read_text())
     except FileNotFoundError:
-        raise LogpipeError(f"cluster file {path} does not exist") from None
+        raise LogpipeError(f"{what} file {path} does not exist{hint}") from None
     except json.JSONDecodeError as exc:
-        raise LogpipeError(f"cluster file {path} is not valid JSON: {exc}") from None
-    return cluster_from_dict(data, source=str(path))
+        raise LogpipeError(f"{what} file {path} is not valid JSON: {exc}") from None
 
 
-def with_partitions(cluster: Cluster, partitions: Iterable[Partition]) -> Cluster:
-    return Cluster(brokers=cluster.brokers, partitions=tuple(partitions))
+def load_cluster(path: str | Path) -> Cluster:
+    return cluster_from_dict(read_json(path, "cluster"), source=str(path))
 
 
 def _int(value: Any, where: str) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from logpipe.errors import LogpipeError
-from logpipe.placement.model import Cluster, cluster_from_dict, cluster_to_dict
+from logpipe.placement.model import Cluster, cluster_from_dict, cluster_to_dict, read_json
 from logpipe.placement.plan import Plan
 
 
@@ -109,13 +109,7 @@ def dumps(data: Any) -> str:
 
 def read_plan(path: str | Path) -> tuple[Cluster, Cluster, dict[str, Any]]:
     """(before, after, report) from a plan.json written by `write_plan`."""
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise LogpipeError(f"plan file {path} does not exist; run `logpipe placement plan --out DIR` first") from None
-    except json.JSONDecodeError as exc:
-        raise LogpipeError(f"plan file {path} is not valid JSON: {exc}") from None
+    data = read_json(path, "plan", "; run `logpipe placement plan --out DIR` first")
     if not isinstance(data, dict) or data.get("version") != 1 or "before" not in data or "after" not in data:
         raise LogpipeError(f"{path}: not a logpipe plan (expected version 1 with 'before' and 'after')")
     return (cluster_from_dict(data["before"], f"{path}:before"), cluster_from_dict(data["after"], f"{path}:after"),

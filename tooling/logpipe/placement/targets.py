@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from logpipe.placement.model import Cluster
+
 
 @dataclass(frozen=True)
 class Targets:
@@ -73,3 +75,14 @@ def _water_level(racks: Mapping[str, list[int]], lo: Mapping[str, int], hi: Mapp
         else:
             high = mid
     return high
+
+
+def forced_spread(cluster: Cluster) -> int:
+    """The smallest replica-count spread the racks of `cluster` allow for its partitions."""
+    rack_of = {b.id: cluster.rack_of(b.id) for b in cluster.brokers}
+    current = dict.fromkeys(rack_of, 0)
+    for p in cluster.partitions:
+        for b in p.replicas:
+            current[b] += 1
+    return replica_targets(sorted(rack_of), rack_of, [p.rf for p in cluster.partitions], current,
+                           len(set(rack_of.values()))).forced_spread

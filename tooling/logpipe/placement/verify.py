@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from logpipe.placement.measures import Measures, measure
 from logpipe.placement.model import Cluster
-from logpipe.placement.targets import replica_targets
+from logpipe.placement.targets import forced_spread
 
 
 @dataclass(frozen=True)
@@ -27,13 +27,7 @@ def verify(live: Cluster, *, planned: Cluster | None = None, ongoing: int = 0,
     leaders = {p.key: p.leader for p in live.partitions if p.leader is not None}
     m = measure(live, leaders=leaders)
     problems = []
-    rack_of = {b.id: live.rack_of(b.id) for b in live.brokers}
-    current = {b.id: 0 for b in live.brokers}
-    for p in live.partitions:
-        for b in p.replicas:
-            current[b] += 1
-    forced = replica_targets(sorted(rack_of), rack_of, [p.rf for p in live.partitions], current,
-                             len(set(rack_of.values()))).forced_spread
+    forced = forced_spread(live)
     if m.replica_spread > max(1, forced):
         problems.append(f"replica spread {m.replica_spread} > {max(1, forced)}")
     if m.leader_spread > 1:
