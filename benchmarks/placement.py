@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import subprocess
 import sys
 import time
@@ -49,7 +50,8 @@ class Row:
     leader_bytes: float
     disk: float
     rack_violations: int
-    seconds: float
+    seconds: float  # wall clock
+    cpu_seconds: float  # this process's CPU (logpipe) or the JVM's time inside calculateAssignment (Kafka)
 
 
 def compile_harness() -> tuple[Path, Path]:
@@ -89,35 +91,37 @@ def kafka_generate(cluster: Cluster, target_brokers: list[Broker], harness: tupl
     return Cluster(brokers=tuple(target_brokers), partitions=parts), seconds
 
 
-def row_for(scenario: str, tool: str, before: Cluster, after: Cluster, lower_bound: int, seconds: float) -> Row:
+def row_for(scenario: str, tool: str, before: Cluster, after: Cluster, lower_bound: int, seconds: float,
+            cpu: float) -> Row:
     m = measure(after)
     moves, _ = replica_moves(before, after)
     forced = forced_spread(after)  # depends only on the replication factors and the racks that stay
     return Row(scenario, tool, moves, lower_bound, m.replica_spread, forced, m.leader_spread,
                m.topic_leader_spread_max, m.leader_bytes_max_over_mean, m.disk_max_over_mean, m.rack_violations,
-               seconds)
+               seconds, cpu)
 
 
 def run_scenario(name: str, cluster: Cluster, harness, *, add=(), remove=(), leaders_only=False) -> list[Row]:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = planner(cluster, add=list(add), remove=list(remove), leaders_only=leaders_only, scenario=name)
-    ours = time.perf_counter() - start
-    rows = [row_for(name, "logpipe", result.before, result.after, result.lower_bound, ours)]
+    ours, ours_cpu = time.perf_counter() - start, time.process_time() - cpu
+    rows = [row_for(name, "logpipe", result.before, result.after, result.lower_bound, ours, ours_cpu)]
     targets = [b for b in result.before.brokers if b.id not in set(remove)]
     ref, ref_seconds = kafka_generate(result.before, targets, harness)
-    rows.append(row_for(name, "kafka --generate", result.before, ref, result.lower_bound, ref_seconds))
+    rows.append(row_for(name, "kafka --generate", result.before, ref, result.lower_bound, ref_seconds,
+                        ref_seconds))
     return rows
 
 
 HEADER = (f"{'scenario':28} {'tool':17} {'moves':>7} {'bound':>7} {'x bound':>8} {'repl sp':>8} {'forced':>6} "
-          f"{'lead sp':>7} {'topic':>5} {'lbytes':>7} {'disk':>6} {'rack':>4} {'seconds':>8}")
+          f"{'lead sp':>7} {'topic':>5} {'lbytes':>7} {'disk':>6} {'rack':>4} {'wall s':>8} {'cpu s':>7}")
 
 
 def show(row: Row) -> None:
     ratio = row.moves / row.lower_bound if row.lower_bound else (0.0 if row.moves == 0 else float("inf"))
     print(f"{row.scenario:28} {row.tool:17} {row.moves:7d} {row.lower_bound:7d} {ratio:8.2f} {row.replica_spread:8d} "
           f"{row.forced_spread:6d} {row.leader_spread:7d} {row.topic_leader_spread:5d} {row.leader_bytes:7.3f} "
-          f"{row.disk:6.3f} {row.rack_violations:4d} {row.seconds:8.2f}", flush=True)
+          f"{row.disk:6.3f} {row.rack_violations:4d} {row.seconds:8.2f} {row.cpu_seconds:7.2f}", flush=True)
 
 
 def goals(ours: Row, budget_s: float, leaders_only: bool = False) -> list[str]:
@@ -144,7 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Kafka reference: {harness[1].name} ReassignPartitionsCommand.calculateAssignment via {HARNESS.name}")
     print("columns: moves = replicas copied; bound = movement lower bound; repl/lead sp = max-min per broker; "
           "forced = replica spread the racks force; topic = worst per-topic leader spread; lbytes/disk = max/mean; "
-          "rack = partitions not rack-spread\n")
+          "rack = partitions not rack-spread; wall s / cpu s = planning time (Kafka: inside calculateAssignment)")
+    print(f"load average now: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores "
+          "(wall seconds grow with it; cpu seconds much less)\n")
     print(HEADER)
     failures: list[str] = []
     sets = (("100x100", syn.uniform_topics(100, 100)), ("mixed-190", syn.mixed_topics(190, args.seed)))
