@@ -134,8 +134,8 @@ def goals(ours: Row, budget_s: float, leaders_only: bool = False) -> list[str]:
         failed.append("leader spread > 1")
     if ours.rack_violations:
         failed.append("rack violations")
-    if ours.seconds > budget_s:
-        failed.append(f"slower than {budget_s:.0f} s")
+    if ours.cpu_seconds > budget_s:  # CPU time: the lab machine's two cores are shared with other jobs
+        failed.append(f"planning took {ours.cpu_seconds:.1f} CPU s (wall {ours.seconds:.1f} s) > {budget_s:.0f} s")
     return failed
 
 
