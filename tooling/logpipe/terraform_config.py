@@ -26,16 +26,21 @@ TERRAFORM_MIN = (1, 10)
 PLATFORM = "linux_amd64"
 
 
-def candidate_dirs(env: dict[str, str] | None = None, home: Path | None = None) -> list[Path]:
-    """Where a provider mirror is looked for, in order: the override, then common system and user locations."""
+SYSTEM_DIRS = (Path("/opt/tf-plugins"), Path("/usr/local/share/terraform/plugins"),
+               Path("/usr/share/terraform/plugins"))
+
+
+def candidate_dirs(env: dict[str, str] | None = None, home: Path | None = None,
+                   system: tuple[Path, ...] = SYSTEM_DIRS) -> list[Path]:
+    """Where a provider mirror is looked for, in order: the override, /opt/tf-plugins, the user's plugin
+    directories (~/.terraform.d/plugins, $XDG_DATA_HOME/terraform/plugins), then the shared system ones."""
     env = dict(os.environ) if env is None else env
     home = Path.home() if home is None else home
     found: list[Path] = []
     if env.get(MIRROR_ENV):
         found.append(Path(env[MIRROR_ENV]))
-    xdg = Path(env.get("XDG_DATA_HOME", home / ".local/share"))
-    found += [Path("/opt/tf-plugins"), home / ".terraform.d/plugins", xdg / "terraform/plugins",
-              Path("/usr/local/share/terraform/plugins"), Path("/usr/share/terraform/plugins")]
+    xdg = Path(env.get("XDG_DATA_HOME") or home / ".local/share")
+    found += [*system[:1], home / ".terraform.d/plugins", xdg / "terraform/plugins", *system[1:]]
     return found
 
 
@@ -70,10 +75,11 @@ class Mirror:
     version: str
 
 
-def find_mirror(env: dict[str, str] | None = None, home: Path | None = None) -> Mirror:
+def find_mirror(env: dict[str, str] | None = None, home: Path | None = None,
+                system: tuple[Path, ...] = SYSTEM_DIRS) -> Mirror:
     """The first candidate directory holding hashicorp/aws ~> 5.100 for this platform, else a clear error."""
     env = dict(os.environ) if env is None else env
-    searched = candidate_dirs(env, home)
+    searched = candidate_dirs(env, home, system)
     if env.get(MIRROR_ENV) and not provider_versions(searched[0]):
         raise LogpipeError(f"{MIRROR_ENV}={env[MIRROR_ENV]} holds no hashicorp/aws provider for {PLATFORM} "
                            f"(expected {searched[0].joinpath(*PROVIDER)}/<version>/{PLATFORM}/)")

@@ -27,7 +27,16 @@ data "aws_ec2_instance_type" "broker" {
 }
 
 data "aws_ec2_instance_type" "controller" {
+  count         = length(var.controllers) > 0 ? 1 : 0
   instance_type = var.controller_instance_type
+}
+
+# What a broker instance is made from. The aws provider changes an instance type in place (stop, modify, start);
+# logpipe replaces the broker instead, so an instance-store family change gets its new disks and the data
+# volumes are re-attached to a fresh instance (tests/terraform: replacement keeps every volume).
+resource "terraform_data" "broker_spec" {
+  for_each = var.brokers
+  input    = { instance_type = var.instance_type }
 }
 
 resource "aws_kms_key" "data" {
@@ -111,7 +120,8 @@ resource "aws_instance" "broker" {
 
   lifecycle {
     # The AMI moves on with every image build; replacing brokers is a deliberate rolling operation.
-    ignore_changes = [ami]
+    ignore_changes       = [ami]
+    replace_triggered_by = [terraform_data.broker_spec[each.key]]
   }
 }
 

@@ -63,9 +63,9 @@ output "inventory" {
         private_ip        = aws_instance.controller[id].private_ip
         instance_id       = aws_instance.controller[id].id
         instance_type     = var.controller_instance_type
-        vcpus             = local.ctrl_hw.default_vcpus
-        cores             = local.ctrl_hw.default_cores
-        memory_mib        = local.ctrl_hw.memory_size
+        vcpus             = local.ctrl_hw[0].default_vcpus
+        cores             = local.ctrl_hw[0].default_cores
+        memory_mib        = local.ctrl_hw[0].memory_size
       }
     }
   }

@@ -61,7 +61,7 @@ module "kafka" {
   brokers                   = var.brokers
   controllers               = var.controllers
   subnet_ids                = module.network.subnet_ids
-  security_group_ids        = [module.security.security_group_ids["kafka"]]
+  security_group_ids        = [module.security.security_group_ids["kafka"], module.security.security_group_ids["agent"]]
   ami_id                    = local.ami_id
   instance_type             = var.broker_instance_type
   controller_instance_type  = var.controller_instance_type
@@ -81,7 +81,7 @@ module "logmasters" {
   layout             = "per_az"
   size               = var.logmasters_per_az
   subnet_ids         = module.network.subnet_ids
-  security_group_ids = [module.security.security_group_ids["logmaster"]]
+  security_group_ids = [module.security.security_group_ids["logmaster"], module.security.security_group_ids["agent"]]
   ami_id             = local.ami_id
   instance_type      = var.logmaster_instance_type
   kms_key_arn        = aws_kms_key.volumes.arn
@@ -97,7 +97,7 @@ module "consul" {
   size               = var.consul_servers
   allowed_sizes      = [3, 5]
   subnet_ids         = module.network.subnet_ids
-  security_group_ids = [module.security.security_group_ids["consul"]]
+  security_group_ids = [module.security.security_group_ids["consul"], module.security.security_group_ids["agent"]]
   ami_id             = local.ami_id
   instance_type      = var.consul_instance_type
   kms_key_arn        = aws_kms_key.volumes.arn

@@ -3,21 +3,22 @@
 # aws_security_group_rule (not aws_vpc_security_group_ingress_rule) keeps group-to-group rules stable on re-plan.
 
 locals {
-  roles      = ["kafka", "logmaster", "consul", "producer"]
-  admin_sg   = var.admin_security_group_id != null ? var.admin_security_group_id : aws_security_group.admin[0].id
-  all_agents = ["kafka", "logmaster", "consul", "producer"] # every host runs a Consul agent
+  # One group per role, plus `agent`, which every host carries (each runs a Consul agent): gossip, Consul
+  # client traffic and SSH are opened once on `agent` rather than for every pair of roles.
+  roles    = ["kafka", "logmaster", "consul", "producer", "agent"]
+  admin_sg = var.admin_security_group_id != null ? var.admin_security_group_id : aws_security_group.admin[0].id
 
   listeners = {
     kafka_client       = { from_port = var.kafka_ports.client, to_port = var.kafka_ports.client, protocols = ["tcp"], to = ["kafka"], from = ["logmaster", "kafka"], cidrs = var.kafka_client_cidrs }
     kafka_inter_broker = { from_port = var.kafka_ports.inter_broker, to_port = var.kafka_ports.inter_broker, protocols = ["tcp"], to = ["kafka"], from = ["kafka"], cidrs = [] }
     kafka_controller   = { from_port = var.kafka_ports.controller, to_port = var.kafka_ports.controller, protocols = ["tcp"], to = ["kafka"], from = ["kafka"], cidrs = [] }
     beats              = { from_port = var.beats_port, to_port = var.beats_port, protocols = ["tcp"], to = ["logmaster"], from = ["producer"], cidrs = var.producer_cidrs }
-    consul_server_rpc  = { from_port = 8300, to_port = 8300, protocols = ["tcp"], to = ["consul"], from = local.all_agents, cidrs = var.producer_cidrs }
-    consul_serf_lan    = { from_port = 8301, to_port = 8301, protocols = ["tcp", "udp"], to = local.all_agents, from = local.all_agents, cidrs = var.producer_cidrs }
+    consul_server_rpc  = { from_port = 8300, to_port = 8300, protocols = ["tcp"], to = ["consul"], from = ["agent"], cidrs = var.producer_cidrs }
+    consul_serf_lan    = { from_port = 8301, to_port = 8301, protocols = ["tcp", "udp"], to = ["agent"], from = ["agent"], cidrs = var.producer_cidrs }
     consul_serf_wan    = { from_port = 8302, to_port = 8302, protocols = ["tcp", "udp"], to = ["consul"], from = ["consul"], cidrs = [] }
-    consul_http        = { from_port = 8500, to_port = 8501, protocols = ["tcp"], to = ["consul"], from = concat(local.all_agents, ["admin"]), cidrs = var.admin_cidrs }
-    consul_dns         = { from_port = 8600, to_port = 8600, protocols = ["tcp", "udp"], to = ["consul"], from = local.all_agents, cidrs = var.producer_cidrs }
-    ssh                = { from_port = 22, to_port = 22, protocols = ["tcp"], to = local.roles, from = ["admin"], cidrs = var.admin_cidrs }
+    consul_http        = { from_port = 8500, to_port = 8501, protocols = ["tcp"], to = ["consul"], from = ["agent", "admin"], cidrs = var.admin_cidrs }
+    consul_dns         = { from_port = 8600, to_port = 8600, protocols = ["tcp", "udp"], to = ["consul"], from = ["agent"], cidrs = var.producer_cidrs }
+    ssh                = { from_port = 22, to_port = 22, protocols = ["tcp"], to = ["agent"], from = ["admin"], cidrs = var.admin_cidrs }
   }
 
   group_rules = merge([
@@ -82,7 +83,7 @@ resource "aws_security_group_rule" "from_cidrs" {
 }
 
 resource "aws_security_group_rule" "egress" {
-  for_each          = toset(local.roles)
+  for_each          = toset([for r in local.roles : r if r != "agent"])
   type              = "egress"
   description       = "all outbound"
   security_group_id = aws_security_group.role[each.key].id

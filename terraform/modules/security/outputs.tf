@@ -1,5 +1,5 @@
 output "security_group_ids" {
-  description = "Role (kafka, logmaster, consul, producer) -> security group id."
+  description = "Role (kafka, logmaster, consul, producer, and agent for every host) -> security group id."
   value       = { for r, sg in aws_security_group.role : r => sg.id }
 }
 

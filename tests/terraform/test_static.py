@@ -1,0 +1,74 @@
+"""fmt, validate and `terraform test` (mock_provider) on every module and root."""
+
+from __future__ import annotations
+
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from logpipe.inventory.terraform import terraform
+
+TERRAFORM_DIR = Path(__file__).resolve().parents[2] / "terraform"
+MODULES = sorted(p.name for p in (TERRAFORM_DIR / "modules").iterdir() if (p / "main.tf").is_file())
+ROOTS = sorted(p.name for p in (TERRAFORM_DIR / "regions").iterdir() if (p / "main.tf").is_file())
+MODULE_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md")
+
+pytestmark = pytest.mark.terraform
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory: pytest.TempPathFactory, tf_suite) -> Path:  # tf_suite: start the lifecycles first
+    dest = tmp_path_factory.mktemp("static") / "terraform"
+    shutil.copytree(TERRAFORM_DIR, dest, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*"))
+    return dest
+
+
+def test_layout_every_module_has_its_files() -> None:
+    assert set(MODULES) == {"network", "security", "kafka_cluster", "node_group", "region"}
+    for module in MODULES:
+        missing = [f for f in MODULE_FILES if not (TERRAFORM_DIR / "modules" / module / f).is_file()]
+        assert not missing, f"modules/{module} lacks {missing}"
+    assert {"lab", "us-east-1", "eu-west-1"} <= set(ROOTS)
+
+
+def test_fmt_check(tree: Path, tf_env) -> None:
+    run = terraform(tree, ["fmt", "-check", "-recursive", "-diff", "-no-color"], tf_env, check=False)
+    assert run.returncode == 0, f"terraform fmt -check found unformatted files:\n{run.stdout}"
+
+
+def _validate(directory: Path, env: dict) -> tuple[str, int, str]:
+    init = terraform(directory, ["init", "-backend=false", "-input=false", "-no-color"], env, check=False)
+    if init.returncode != 0:
+        return str(directory), init.returncode, init.stderr
+    run = terraform(directory, ["validate", "-no-color"], env, check=False)
+    return str(directory), run.returncode, run.stdout + run.stderr
+
+
+def test_validate_every_module_and_root(tree: Path, tf_env) -> None:
+    dirs = [tree / "modules" / m for m in MODULES] + [tree / "regions" / r for r in ROOTS]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda d: _validate(d, tf_env), dirs))
+    failed = [f"{d}: {out}" for d, rc, out in results if rc != 0]
+    assert not failed, "\n".join(failed)
+    assert len(results) == len(MODULES) + len(ROOTS)
+
+
+def test_root_lock_files_match_the_mirror(tree: Path, tf_env) -> None:
+    """Committed lock files must agree with the mirror's provider hashes (init -lockfile=readonly)."""
+    for root in ROOTS:
+        lock = tree / "regions" / root / ".terraform.lock.hcl"
+        assert lock.is_file(), f"regions/{root} has no committed .terraform.lock.hcl"
+        run = terraform(tree / "regions" / root, ["init", "-backend=false", "-lockfile=readonly", "-input=false",
+                                                  "-no-color"], tf_env, check=False)
+        assert run.returncode == 0, f"regions/{root}: {run.stderr}"
+
+
+@pytest.mark.parametrize("module", [m for m in MODULES if (TERRAFORM_DIR / "modules" / m / "tests").is_dir()])
+def test_module_terraform_test(tree: Path, tf_env, module: str) -> None:
+    directory = tree / "modules" / module
+    terraform(directory, ["init", "-backend=false", "-input=false", "-no-color"], tf_env)
+    run = terraform(directory, ["test", "-no-color"], tf_env, check=False)
+    assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-3000:]
+    assert " 0 failed" in run.stdout and "Success!" in run.stdout
