@@ -21,6 +21,9 @@ import time
 import urllib.request
 from dataclasses import asdict, dataclass, field
 
+# srv_admin_state bits that keep new connections away: forced/inherited/config maintenance, drain, DNS maintenance
+# (0x40 only says the address came from DNS).
+MAINT_OR_DRAIN = 0x3F
 FAULTS = {"fail": ("/mode/fail", "/mode/ok"), "hang": ("/mode/hang", "/mode/ok"),
           "stop": ("/signal/STOP", "/signal/CONT")}
 
@@ -89,7 +92,7 @@ def haproxy_has(stats_socket: str, backend: str, address: str) -> bool:
         cols = line.split()
         # be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state ...
         if len(cols) > 6 and not line.startswith("#") and cols[4] == address:
-            return cols[5] == "2" and cols[6] == "0"
+            return cols[5] == "2" and int(cols[6]) & MAINT_OR_DRAIN == 0
     return False
 
 

@@ -10,7 +10,8 @@ testinfra_hosts = ["ch-consul-1"]
 
 
 def test_three_voting_servers_with_one_leader(host):
-    status, text = http(host, "GET", "/v1/operator/raft/configuration", config(host)["acl"]["tokens"]["initial_management"])
+    token = config(host)["acl"]["tokens"]["initial_management"]
+    status, text = http(host, "GET", "/v1/operator/raft/configuration", token)
     assert status == 200, text
     servers = json.loads(text)["Servers"]
     assert sorted(s["Node"] for s in servers) == SERVERS

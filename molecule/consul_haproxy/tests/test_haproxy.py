@@ -11,6 +11,7 @@ import json
 from consul_api import BACKENDS
 
 testinfra_hosts = ["ch-producer-1"]
+STATS = "/run/haproxy/admin.sock"
 
 # fault -> victim; every run also checks that the other backend keeps serving alone.
 FAULTS = [("fail", "ch-backend-1"), ("hang", "ch-backend-2"), ("stop", "ch-backend-1")]
@@ -30,7 +31,7 @@ def workers(host) -> dict[str, list[str]]:
 
 
 def servers(host) -> list[dict[str, str]]:
-    out = host.check_output("echo 'show servers state logmaster' | socat -t 2 stdio UNIX-CONNECT:/run/haproxy/admin.sock")
+    out = host.check_output("echo 'show servers state logmaster' | socat -t 2 stdio UNIX-CONNECT:%s", STATS)
     lines = [line for line in out.splitlines()[1:] if line.strip()]
     header = lines[0].lstrip("# ").split()
     return [dict(zip(header, line.split(), strict=False)) for line in lines[1:]]
@@ -55,7 +56,8 @@ def test_frontend_listens_on_loopback_only(host):
 
 
 def test_backend_servers_come_from_the_srv_records(host):
-    live = [s for s in servers(host) if s["srv_op_state"] == "2" and s["srv_admin_state"] == "0"]
+    # srv_op_state 2 = running; admin bits 0x3F = maintenance or drain (0x40 only marks a DNS-set address).
+    live = [s for s in servers(host) if s["srv_op_state"] == "2" and int(s["srv_admin_state"]) & 0x3F == 0]
     assert sorted((s["srv_addr"], s["srv_port"]) for s in live) == sorted((address(host, b), "5044") for b in BACKENDS)
     assert {s["srvrecord"] for s in servers(host)} == {"_logmaster._tcp.service.consul"}
 
