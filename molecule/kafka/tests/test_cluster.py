@@ -41,7 +41,7 @@ def inventory_dir() -> str:
 
 @pytest.fixture(scope="module")
 def hosts() -> dict[str, Any]:
-    return {name: testinfra.get_host(f"ansible://{name}", ansible_inventory=inventory_dir()) for name in HOSTS}
+    return {name: testinfra.get_host(f"podman://{name}") for name in HOSTS}
 
 
 @pytest.fixture(scope="module")
@@ -69,9 +69,11 @@ def converge(*extra: str) -> subprocess.CompletedProcess[str]:
     """Run the scenario's converge playbook again, as molecule does, with extra ansible-playbook arguments."""
     playbook = Path(sys.executable).parent / "ansible-playbook"
     cmd = [str(playbook), "-i", inventory_dir(), str(SCENARIO / "converge.yml"), *extra]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1500, env=os.environ.copy())
-    print(proc.stdout[-3000:])
-    return proc
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=1500, env=os.environ.copy())
+
+
+def failure(proc: subprocess.CompletedProcess[str]) -> str:
+    return f"ansible-playbook exited {proc.returncode}:\n{proc.stdout[-6000:]}\n{proc.stderr[-2000:]}"
 
 
 def java_pids(hosts: dict[str, Any]) -> dict[str, int]:
@@ -176,7 +178,7 @@ def test_check_mode_shows_the_diff_and_changes_nothing(hosts: dict[str, Any], ch
     pids = java_pids(hosts)
     before = {n: h.file("/etc/kafka/server.properties").md5sum for n, h in hosts.items()}
     proc = converge("--check", "--diff", "-e", change)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == 0, failure(proc)
     wanted = json.loads(change)["molecule_kafka_extra"]["num.recovery.threads.per.data.dir"]
     assert f"+num.recovery.threads.per.data.dir={wanted}" in proc.stdout
     assert java_pids(hosts) == pids
@@ -185,8 +187,8 @@ def test_check_mode_shows_the_diff_and_changes_nothing(hosts: dict[str, Any], ch
 
 def test_restart_held_back_when_not_allowed(hosts: dict[str, Any], change: str) -> None:
     pids = java_pids(hosts)
-    proc = converge("-e", change, "-e", "kafka_restart_allowed=false")
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    proc = converge("-e", change, "-e", json.dumps({"kafka_restart_allowed": False}))
+    assert proc.returncode == 0, failure(proc)
     assert "kafka_restart_allowed is false" in proc.stdout
     assert java_pids(hosts) == pids
     assert all(h.file("/var/lib/kafka/restart-pending").exists for h in hosts.values())
@@ -292,7 +294,7 @@ def test_rolling_restart_under_load_loses_nothing(hosts: dict[str, Any], bootstr
     producer.join(timeout=300)
     watcher.stop.set()
     watcher.join(timeout=30)
-    assert proc.returncode == 0, proc.stderr[-3000:] + proc.stdout[-5000:]
+    assert proc.returncode == 0, failure(proc)
 
     after = java_pids(hosts)
     seen = read_sequences(bootstrap)
@@ -301,11 +303,13 @@ def test_rolling_restart_under_load_loses_nothing(hosts: dict[str, Any], bootstr
     duplicates = sum(n - 1 for n in seen.values() if n > 1)
     seconds = max(t1 - t0, 1e-9)
     per_second = Counter(int(t - t0) for t in during)
-    print(f"\nrolling restart: {t1 - t0:.1f} s for 3 brokers; producer offered {PRODUCE_RATE} msg/s; "
+    summary = (f"rolling restart: {t1 - t0:.1f} s for 3 brokers; producer offered {PRODUCE_RATE} msg/s; "
           f"acked during the restart {len(during)} = {len(during) / seconds:.1f} msg/s "
           f"(slowest second {min(per_second.get(s, 0) for s in range(int(seconds)))} msg/s); "
           f"acked before it {acked_before}; sent {producer.sent}, acked {len(acked)}, failed {len(producer.failed)}, "
           f"lost {len(lost)}, duplicates {duplicates}; fewest live brokers seen {min(watcher.samples, default=-1)}")
+    print("\n" + summary)
+    Path(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", "/tmp"), "rolling-restart.txt").write_text(summary + "\n")
     assert producer.failed == []
     assert len(acked) == producer.sent
     assert lost == set()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-testinfra_hosts = ["ansible://kafka_brokers"]
+# podman:// runs each command with `podman exec` (the ansible:// backend starts a whole ansible run per command).
+testinfra_hosts = ["podman://mk-kafka-1", "podman://mk-kafka-2", "podman://mk-kafka-3"]
 
 
 def props(host) -> dict[str, str]:
