@@ -1,4 +1,8 @@
-"""Helpers shared by the scenario's tests: read a host's Consul config, call its local HTTP API."""
+"""Helpers shared by the scenario's tests: read a host's Consul config, call its local HTTP API.
+
+Every remote command costs a round trip through Ansible and podman, so `calls` batches several HTTP calls into
+one python3 run on the host.
+"""
 
 from __future__ import annotations
 
@@ -9,22 +13,32 @@ BACKENDS = ["ch-backend-1", "ch-backend-2"]
 ALL = [*SERVERS, *BACKENDS, "ch-producer-1"]
 API = "http://127.0.0.1:8500"
 
+# Runs on the host: argv[1] is a JSON list of [method, path, token, body]; prints a JSON list of [status, body].
+_CALLS = """
+import json, sys, urllib.error, urllib.request
+out = []
+for method, path, token, body in json.loads(sys.argv[1]):
+    req = urllib.request.Request(sys.argv[2] + path, method=method, data=body.encode() if body else None)
+    if token:
+        req.add_header("X-Consul-Token", token)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            out.append([resp.status, resp.read().decode()])
+    except urllib.error.HTTPError as exc:
+        out.append([exc.code, exc.read().decode()])
+print(json.dumps(out))
+"""
+
 
 def config(host) -> dict:
     return json.loads(host.check_output("cat /etc/consul.d/consul.json"))
 
 
-def http(host, method: str, path: str, token: str | None = None, body: str | None = None) -> tuple[int, str]:
-    """Status and body of one call to the host's local Consul HTTP API (through the host's python3)."""
-    script = (
-        "import sys, urllib.request, urllib.error\n"
-        f"req = urllib.request.Request({API + path!r}, method={method!r}, data={body.encode() if body else None!r})\n"
-        + (f"req.add_header('X-Consul-Token', {token!r})\n" if token else "")
-        + "try:\n    r = urllib.request.urlopen(req, timeout=10); print(r.status); print(r.read().decode())\n"
-        "except urllib.error.HTTPError as e:\n    print(e.code); print(e.read().decode())\n"
-    )
-    out = host.check_output("python3 -c %s", script)
-    status, _, text = out.partition("\n")
-    return int(status), text
+def calls(host, *requests: tuple[str, str, str | None, str | None]) -> list[tuple[int, str]]:
+    """(status, body) of each (method, path, token, body) against the host's local Consul HTTP API, in one run."""
+    out = host.check_output("python3 -c %s %s %s", _CALLS, json.dumps(requests), API)
+    return [(status, text) for status, text in json.loads(out)]
 
 
+def get(host, path: str, token: str | None = None) -> tuple[int, str]:
+    return calls(host, ("GET", path, token, None))[0]

@@ -4,48 +4,48 @@ from __future__ import annotations
 
 import json
 
-from consul_api import ALL, BACKENDS, config, http
+from consul_api import ALL, BACKENDS, calls, config
 
 testinfra_hosts = ["ch-producer-1", "ch-backend-1"]
 
 
-def test_every_agent_is_an_alive_member(host):
-    status, text = http(host, "GET", "/v1/agent/members")
-    assert status == 200, text
-    assert {m["Name"]: m["Status"] for m in json.loads(text)} == dict.fromkeys(ALL, 1)  # 1 = alive
-
-
-def test_acls_deny_by_default(host):
-    # A call without a token gets the agent's default token: reads for DNS and the catalog, nothing else.
-    assert http(host, "GET", "/v1/catalog/services")[0] == 200
-    assert http(host, "PUT", "/v1/kv/logpipe-probe", body="x")[0] == 403
-    assert http(host, "PUT", "/v1/agent/service/register", body=json.dumps({"Name": "intruder", "Port": 1}))[0] == 403
-    assert http(host, "GET", "/v1/catalog/services", token="00000000-0000-0000-0000-000000000000")[0] == 403
-    acl = config(host)["acl"]
+def test_agent_config_acl_and_gossip(host):
+    cfg = config(host)
+    acl = cfg["acl"]
     assert acl["enabled"] is True and acl["default_policy"] == "deny"
     assert "initial_management" not in acl["tokens"]  # only servers hold it
-
-
-def test_gossip_key_is_set_and_verified(host):
-    cfg = config(host)
+    assert acl["tokens"]["agent"] != acl["tokens"]["default"]
     assert len(cfg["encrypt"]) == 44 and cfg["encrypt_verify_incoming"] and cfg["encrypt_verify_outgoing"]
     assert host.file("/etc/consul.d/consul.json").mode == 0o640
 
 
-def test_logmaster_instances_pass_an_http_check_with_a_timeout(host):
-    status, text = http(host, "GET", "/v1/health/service/logmaster")
-    assert status == 200, text
-    entries = json.loads(text)
+def test_membership_acls_and_services(host):
+    members, services, kv_write, register, bad_token, health = calls(
+        host,
+        ("GET", "/v1/agent/members", None, None),
+        ("GET", "/v1/catalog/services", None, None),
+        ("PUT", "/v1/kv/logpipe-probe", None, "x"),
+        ("PUT", "/v1/agent/service/register", None, json.dumps({"Name": "intruder", "Port": 1})),
+        ("GET", "/v1/catalog/services", "00000000-0000-0000-0000-000000000000", None),
+        ("GET", "/v1/health/service/logmaster", None, None),
+    )
+    # Every agent is an alive member (status 1).
+    assert members[0] == 200, members
+    assert {m["Name"]: m["Status"] for m in json.loads(members[1])} == dict.fromkeys(ALL, 1)
+
+    # Without a token a local call gets the default (DNS) token: catalog reads, nothing else.
+    assert services[0] == 200, services
+    assert kv_write[0] == 403 and register[0] == 403 and bad_token[0] == 403
+
+    # Only declared services exist: the stray one registered by hand in side_effect was removed by the role.
+    assert set(json.loads(services[1])) == {"consul", "logmaster"}
+
+    # Both logmasters pass one HTTP check with a timeout.
+    assert health[0] == 200, health
+    entries = json.loads(health[1])
     assert sorted(e["Node"]["Node"] for e in entries) == BACKENDS
     for entry in entries:
         assert entry["Service"]["Port"] == 5044
         checks = [c for c in entry["Checks"] if c["ServiceID"] == "logmaster"]
-        assert [c["Type"] for c in checks] == ["http"]
-        assert checks[0]["Definition"]["Timeout"] == "1s"
+        assert [(c["Type"], c["Interval"], c["Timeout"]) for c in checks] == [("http", "2s", "1s")]
         assert {c["Status"] for c in entry["Checks"]} == {"passing"}
-
-
-def test_only_declared_services_are_registered(host):
-    status, text = http(host, "GET", "/v1/catalog/services")
-    assert status == 200, text
-    assert set(json.loads(text)) == {"consul", "logmaster"}

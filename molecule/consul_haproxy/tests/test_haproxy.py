@@ -37,29 +37,27 @@ def servers(host) -> list[dict[str, str]]:
     return [dict(zip(header, line.split(), strict=False)) for line in lines[1:]]
 
 
-def address(host, name: str) -> str:
-    return host.check_output("getent ahostsv4 %s | awk 'NR==1 {print $1}'", name)
-
-
 def test_configuration_is_valid_and_master_worker(host):
     assert host.run("haproxy -c -q -f /etc/haproxy/haproxy.cfg").rc == 0
     cfg = host.file("/etc/haproxy/haproxy.cfg").content_string
     for line in ("master-worker", "hard-stop-after", "expose-fd listeners", "nameserver consul 127.0.0.1:8600",
                  "server-template logmaster 10 _logmaster._tcp.service.consul"):
         assert line in cfg
-    assert len(workers(host)["workers"]) == 1
 
 
 def test_frontend_listens_on_loopback_only(host):
-    assert host.socket("tcp://127.0.0.1:5044").is_listening
-    assert not host.socket("tcp://0.0.0.0:5044").is_listening
+    listeners = host.check_output("ss -Htln 'sport = :5044' | awk '{print $4}'").split()
+    assert listeners == ["127.0.0.1:5044"]
 
 
 def test_backend_servers_come_from_the_srv_records(host):
+    addresses = host.check_output("getent ahostsv4 %s %s | awk '{print $1}' | sort -u", *BACKENDS).split()
+    state = servers(host)
     # srv_op_state 2 = running; admin bits 0x3F = maintenance or drain (0x40 only marks a DNS-set address).
-    live = [s for s in servers(host) if s["srv_op_state"] == "2" and int(s["srv_admin_state"]) & 0x3F == 0]
-    assert sorted((s["srv_addr"], s["srv_port"]) for s in live) == sorted((address(host, b), "5044") for b in BACKENDS)
-    assert {s["srvrecord"] for s in servers(host)} == {"_logmaster._tcp.service.consul"}
+    live = [s for s in state if s["srv_op_state"] == "2" and int(s["srv_admin_state"]) & 0x3F == 0]
+    assert sorted((s["srv_addr"], s["srv_port"]) for s in live) == sorted((a, "5044") for a in addresses)
+    assert len(addresses) == len(BACKENDS)
+    assert {s["srvrecord"] for s in state} == {"_logmaster._tcp.service.consul"}
 
 
 def test_backends_follow_consul_health_with_no_reload(host):
@@ -73,7 +71,14 @@ def test_backends_follow_consul_health_with_no_reload(host):
         removal, ret = result["removal"], result["ret"]
         # Traffic reached only the healthy backend once the victim was out, and reached the victim again later.
         assert removal["connections"] >= 10 and ret["victim_answers"] == 1
-        assert removal["traffic_s"] >= removal["consul_s"] - 1.0  # no stop before Consul knew (1 s poll slack)
+        # Causality, not speed (the probe polls Consul about every 0.1 s; 1 s of slack): HAProxy drops and re-adds
+        # the victim only after Consul saw its check change.
+        assert removal["haproxy_s"] >= removal["consul_s"] - 1.0
+        assert ret["haproxy_s"] >= ret["consul_s"] - 1.0 and ret["traffic_s"] >= ret["consul_s"] - 1.0
+        if fault != "stop":
+            # The victim still serves traffic (only its health endpoint is broken): only Consul can stop it.
+            # (A stopped victim holds its first connection open, so leastconn avoids it even before Consul.)
+            assert removal["traffic_s"] >= removal["consul_s"] - 1.0
     after = workers(host)
     assert after["master"] == before["master"]
     assert after["workers"] == before["workers"], "HAProxy forked a new worker (a reload) during failover"
