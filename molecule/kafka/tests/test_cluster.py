@@ -130,7 +130,7 @@ def test_topic_classes_carry_their_retention(client) -> None:
 # --- kafka_topic against the live cluster -----------------------------------------------------------------------------
 
 def test_kafka_topic_creates_grows_and_is_idempotent(bootstrap: list[str], client) -> None:
-    name = "verify.grow"
+    name = f"verify.grow.{time.time_ns()}"  # a new topic every run: growing is one-way
     first = run_topic_module(bootstrap, name=name, partitions=2, replication_factor=3,
                              config={"retention.ms": 3600000})
     assert first.get("changed") in (True, False) and not first.get("failed"), first
@@ -197,8 +197,9 @@ def test_restart_held_back_when_not_allowed(hosts: dict[str, Any], change: str) 
 class SequencedProducer(threading.Thread):
     """Sends `verify|restart|SEQ` at a fixed pace with acks=all; records acks and failures per sequence number."""
 
-    def __init__(self, bootstrap: list[str]) -> None:
+    def __init__(self, bootstrap: list[str], run_id: str) -> None:
         super().__init__(daemon=True)
+        self.run_id = run_id
         self.producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True,
                                       linger_ms=5, request_timeout_ms=30000, delivery_timeout_ms=180000,
                                       retries=2**31 - 1, max_in_flight_requests_per_connection=5)
@@ -228,7 +229,7 @@ class SequencedProducer(threading.Thread):
             if delay > 0:
                 time.sleep(delay)
             seq = self.sent
-            future = self.producer.send(RESTART_TOPIC, f"verify|restart|{seq}|{'x' * 100}".encode())
+            future = self.producer.send(RESTART_TOPIC, f"verify|{self.run_id}|{seq}|{'x' * 100}".encode())
             future.add_callback(self._ok(seq))
             future.add_errback(self._err(seq))
             self.sent += 1
@@ -258,7 +259,8 @@ class BrokerWatcher(threading.Thread):
             c.close()
 
 
-def read_sequences(bootstrap: list[str]) -> Counter[int]:
+def read_sequences(bootstrap: list[str], run_id: str) -> Counter[int]:
+    """How often each sequence number of this run is in the topic (earlier runs' records are skipped)."""
     consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, consumer_timeout_ms=20000)
     parts = [TopicPartition(RESTART_TOPIC, p) for p in sorted(consumer.partitions_for_topic(RESTART_TOPIC))]
     consumer.assign(parts)
@@ -266,7 +268,9 @@ def read_sequences(bootstrap: list[str]) -> Counter[int]:
     end = consumer.end_offsets(parts)
     seen: Counter[int] = Counter()
     for record in consumer:
-        seen[int(record.value.decode().split("|")[2])] += 1
+        _, rid, seq, _ = record.value.decode().split("|", 3)
+        if rid == run_id:
+            seen[int(seq)] += 1
         if all(consumer.position(tp) >= end[tp] for tp in parts):
             break
     consumer.close()
@@ -278,7 +282,8 @@ def test_rolling_restart_under_load_loses_nothing(hosts: dict[str, Any], bootstr
                                config={"min.insync.replicas": 2})
     assert not created.get("failed"), created
     pids = java_pids(hosts)
-    producer, watcher = SequencedProducer(bootstrap), BrokerWatcher(bootstrap)
+    run_id = str(time.time_ns())
+    producer, watcher = SequencedProducer(bootstrap, run_id), BrokerWatcher(bootstrap)
     producer.start()
     watcher.start()
     time.sleep(5)  # steady state before the restart
@@ -287,8 +292,6 @@ def test_rolling_restart_under_load_loses_nothing(hosts: dict[str, Any], bootstr
     t0 = time.monotonic()
     proc = converge("-e", change)  # same change as before: the pending marks make this run restart
     t1 = time.monotonic()
-    with producer.lock:
-        during = [t for t, _ in producer.acked if t0 <= t <= t1]
     time.sleep(5)
     producer.stop.set()
     producer.join(timeout=300)
@@ -297,14 +300,25 @@ def test_rolling_restart_under_load_loses_nothing(hosts: dict[str, Any], bootstr
     assert proc.returncode == 0, failure(proc)
 
     after = java_pids(hosts)
-    seen = read_sequences(bootstrap)
+    # The restart window: from the first broker going down to the last one up again (systemd's monotonic
+    # timestamps; containers share the kernel's clock with this process).
+    stops = [int(h.check_output("systemctl show -p InactiveEnterTimestampMonotonic --value kafka")) / 1e6
+             for h in hosts.values()]
+    starts = [int(h.check_output("systemctl show -p ActiveEnterTimestampMonotonic --value kafka")) / 1e6
+              for h in hosts.values()]
+    w0, w1 = min(stops), max(starts)
+    with producer.lock:
+        during = [t for t, _ in producer.acked if w0 <= t <= w1]
+    seen = read_sequences(bootstrap, run_id)
     acked = {seq for _, seq in producer.acked}
     lost = acked - set(seen)
     duplicates = sum(n - 1 for n in seen.values() if n > 1)
-    seconds = max(t1 - t0, 1e-9)
-    per_second = Counter(int(t - t0) for t in during)
-    summary = (f"rolling restart: {t1 - t0:.1f} s for 3 brokers; producer offered {PRODUCE_RATE} msg/s; "
-          f"acked during the restart {len(during)} = {len(during) / seconds:.1f} msg/s "
+    seconds = max(w1 - w0, 1e-9)
+    per_second = Counter(int(t - w0) for t in during)
+    summary = (f"rolling restart: playbook {t1 - t0:.1f} s; brokers restarted one by one over {w1 - w0:.1f} s "
+          f"(first down to last up; starts at +{', +'.join(f'{s - w0:.1f}' for s in sorted(starts))} s); "
+          f"producer offered {PRODUCE_RATE} msg/s; acked in that window {len(during)} = "
+          f"{len(during) / seconds:.1f} msg/s "
           f"(slowest second {min(per_second.get(s, 0) for s in range(int(seconds)))} msg/s); "
           f"acked before it {acked_before}; sent {producer.sent}, acked {len(acked)}, failed {len(producer.failed)}, "
           f"lost {len(lost)}, duplicates {duplicates}; fewest live brokers seen {min(watcher.samples, default=-1)}")
