@@ -17,8 +17,11 @@ from logpipe.errors import LogpipeError
 from logpipe.terraform_config import terraform_binary, terraform_env
 
 BACKEND_CONFIG_FILE = "backend.hcl"
-# Data volumes carry `prevent_destroy`; a deliberate teardown releases them from state first.
+# Data volumes carry `prevent_destroy`; a deliberate teardown releases them (and their attachments) from state
+# first. Without the attachments in state, destroy terminates the brokers directly instead of stopping each one to
+# detach its volumes: terminated instances release their non-root volumes, which are then deleted.
 PROTECTED_RESOURCE = ("aws_ebs_volume", "data")
+RELEASED_WITH_IT = ("aws_volume_attachment", "data")
 DEFAULT_PARALLELISM = 10
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
@@ -152,10 +155,12 @@ def destroy_root(root: Path, env: Mapping[str, str], *, parallelism: int = DEFAU
         raise LogpipeError("destroy_root deletes data volumes; it runs only against an emulated AWS "
                            "(AWS_ENDPOINT_URL on loopback) unless allow_real_aws=True")
     _ensure_init(root, env, None)
-    protected = [r for r in state_resources(root, env) if (r.get("type"), r.get("name")) == PROTECTED_RESOURCE]
+    resources = state_resources(root, env)
+    protected = [r for r in resources if (r.get("type"), r.get("name")) == PROTECTED_RESOURCE]
+    released = protected + [r for r in resources if (r.get("type"), r.get("name")) == RELEASED_WITH_IT]
     volume_ids = sorted(r["values"]["id"] for r in protected)
-    if protected:
-        terraform(root, ["state", "rm", "-no-color", *sorted(r["address"] for r in protected)], env)
+    if released:
+        terraform(root, ["state", "rm", "-no-color", *sorted(r["address"] for r in released)], env)
     terraform(root, ["destroy", "-auto-approve", "-input=false", "-no-color", f"-parallelism={parallelism}",
                      *var_args], env)
     deleted: list[str] = []
@@ -172,6 +177,9 @@ def delete_volumes(volume_ids: Sequence[str], env: Mapping[str, str]) -> list[st
                           endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
                           aws_access_key_id=env.get("AWS_ACCESS_KEY_ID"),
                           aws_secret_access_key=env.get("AWS_SECRET_ACCESS_KEY"))
+    # Terminated instances release their volumes asynchronously in AWS (at once in moto).
+    client.get_waiter("volume_available").wait(VolumeIds=list(volume_ids),
+                                               WaiterConfig={"Delay": 5, "MaxAttempts": 60})
     for volume_id in volume_ids:
         client.delete_volume(VolumeId=volume_id)
     return list(volume_ids)
