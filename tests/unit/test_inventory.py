@@ -136,3 +136,21 @@ def test_cli_reports_bad_outputs_file(tmp_path: Path, capsys: pytest.CaptureFixt
     saved.write_text("{not json")
     assert logpipe_main(["inventory", "from-terraform", "--root", ".", "--outputs-json", str(saved)]) == 2
     assert "--outputs-json" in capsys.readouterr().err
+
+
+def test_state_resources_are_addressed_like_terraform_does() -> None:
+    from logpipe.inventory.terraform import resources_from_state
+
+    state = {"version": 4, "resources": [
+        {"module": "module.region.module.kafka", "mode": "managed", "type": "aws_ebs_volume", "name": "data",
+         "instances": [{"index_key": "1/0", "attributes": {"id": "vol-1"}},
+                       {"index_key": "2/0", "attributes": {"id": "vol-2"}}]},
+        {"module": "module.region", "mode": "data", "type": "aws_region", "name": "current", "instances": [{}]},
+        {"mode": "managed", "type": "aws_kms_key", "name": "k", "instances": [{"index_key": 0, "attributes": {}}]},
+        {"mode": "managed", "type": "aws_ami", "name": "lab_host", "instances": [{"attributes": {"id": "ami-1"}}]},
+    ]}
+    found = resources_from_state(state)
+    assert [r["address"] for r in found] == ['module.region.module.kafka.aws_ebs_volume.data["1/0"]',
+                                             'module.region.module.kafka.aws_ebs_volume.data["2/0"]',
+                                             "aws_kms_key.k[0]", "aws_ami.lab_host"]
+    assert found[1]["values"]["id"] == "vol-2" and found[0]["type"] == "aws_ebs_volume"
