@@ -4,7 +4,10 @@ export LOGPIPE_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/logpipe
 VENV := .venv/bin
 LOGPIPE := $(VENV)/logpipe
 
-.PHONY: lab test faults bootstrap setup lint lab-down clean
+molecule: setup
+	LOGPIPE_MOLECULE_SCENARIOS=all $(VENV)/pytest -p no:cacheprovider tests/molecule tests/lab
+
+.PHONY: molecule lab test faults bootstrap setup lint lab-down clean
 
 bootstrap:
 	@scripts/bootstrap.sh

@@ -10,8 +10,7 @@ pytest -p no:cacheprovider "$@" \
   tests/unit \
   tests/integration \
   tests/terraform \
-  tests/molecule \
-  tests/lab
+  tests/molecule
 rc=$?
 set -e
 echo "make test: pytest exited $rc after $(( $(date +%s) - start ))s"

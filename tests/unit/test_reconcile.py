@@ -1,3 +1,5 @@
+import json
+
 from logpipe.lab.reconcile import Arrival, Stream, make_line, parse_line, reconcile
 
 
@@ -9,7 +11,7 @@ def test_line_round_trips_raw_and_inside_event_json():
     line = make_line("producer-1", "/var/log/app/access.log", 42, 1700000000000)
     assert len(line) == 183
     assert parse_line(line.encode()) == ("producer-1", "/var/log/app/access.log", 42, 1700000000000)
-    event = ('{"message": "%s", "fields": {"log_type": "access"}}' % line).encode()
+    event = json.dumps({"message": line, "fields": {"log_type": "access"}}).encode()
     assert parse_line(event) == ("producer-1", "/var/log/app/access.log", 42, 1700000000000)
     assert parse_line(b"not a test line") is None
 
