@@ -1,4 +1,3 @@
-import pytest
 """Property tests: on random clusters every plan keeps the hard constraints, never beats the lower bound, reaches
 the count objectives (leaders checked against a brute-force optimum), and is deterministic."""
 
@@ -6,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
