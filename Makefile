@@ -27,7 +27,7 @@ lab-down: bootstrap
 
 lint: bootstrap
 	@$(VENV)/ruff check tooling tests benchmarks ansible
-	@$(VENV)/yamllint -s roles ansible inventories molecule
+	@$(VENV)/yamllint roles ansible inventories molecule
 
 test: setup lint
 	@scripts/test.sh
