@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -55,9 +54,6 @@ def best_leader_spread(parts, brokers) -> int:
     return best or 0
 
 
-# Known defect (issue #7 stays open): hypothesis finds inputs where the plan leaves a rack violation.
-@pytest.mark.xfail(reason="planner can leave a rack violation on some generated clusters; see issue #7 note",
-                   strict=False)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(clusters(), st.data())
 def test_hard_constraints_bound_and_counts(cluster, data):

@@ -12,8 +12,9 @@ Steps (each O(replicas log brokers) or better, so a million replicas plan in sec
    holds most of (so topics stay spread and leaders can be balanced per topic) and sizes that bring its disk
    towards the mean.
 3. Assignment: largest replica first, to the eligible broker still below target that needs the most bytes per
-   remaining slot (per-rack heaps). A replica that fits nowhere returns to its broker; a repair pass fills what
-   is left.
+   remaining slot (per-rack heaps). A replica that fits nowhere returns to its broker, or goes wherever the rack
+   spread allows when another replica of its partition has since taken that broker or its rack's room; a repair
+   pass fills what is left.
 4. Disk: while disk use max/mean is above the tolerance, swap a large replica on the fullest broker with a small
    one on a light broker, preferring swaps that only change the destination of replicas already moving.
 """
@@ -296,7 +297,8 @@ def _nearest(lst: list[tuple[int, int]], want: float, leaving: dict[int, int]) -
 
 
 def assign(state: State, items: list[Item], topic_total: Sequence[int]) -> list[Item]:
-    """Place items on brokers below target; returns voluntary items that fit nowhere (put back on their source)."""
+    """Place items on brokers below target; returns voluntary items that fit nowhere below target (put back on
+    their source, or wherever the rack spread allows when their source no longer does)."""
     n = len(state.brokers)
     groups: dict[str, list[tuple[float, int, int]]] = {}
     version: dict[int, int] = dict.fromkeys(state.brokers, 0)
@@ -344,11 +346,14 @@ def assign(state: State, items: list[Item], topic_total: Sequence[int]) -> list[
             if found is not None and (best is None or found < best):
                 best, best_group = found, g
         if best is None:
-            if it.mandatory:
+            if not it.mandatory:
+                returned.append(it)
+            # going home is only safe while another freed slot of the partition has not since taken the source
+            # broker or its rack's room; otherwise the replica must move like a mandatory one
+            if it.mandatory or not state.eligible(it.p, it.slot, it.source):
                 _place_anywhere(state, it)
             else:
                 state.place(it.p, it.slot, it.source)
-                returned.append(it)
             continue
         b = best[1][1]
         state.place(it.p, it.slot, b)
