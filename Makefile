@@ -4,9 +4,6 @@ export LOGPIPE_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/logpipe
 VENV := .venv/bin
 LOGPIPE := $(VENV)/logpipe
 
-molecule: setup
-	LOGPIPE_MOLECULE_SCENARIOS=all $(VENV)/pytest -p no:cacheprovider tests/molecule tests/lab
-
 .PHONY: molecule lab test faults bootstrap setup lint lab-down clean
 
 bootstrap:
@@ -31,6 +28,10 @@ lint: bootstrap
 
 test: setup lint
 	@scripts/test.sh
+
+# Every molecule scenario (kafka, consul_haproxy, pipeline) plus the lab tests: longer than CI allows.
+molecule: setup
+	LOGPIPE_MOLECULE_SCENARIOS=all $(VENV)/pytest -p no:cacheprovider tests/molecule tests/lab
 
 faults: setup
 	@$(VENV)/pytest -m faults tests/faults
