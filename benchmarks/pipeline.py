@@ -4,10 +4,11 @@
    `org.apache.kafka.tools.ProducerPerformance` with the same record size and batching settings. Goal >= 0.5.
    Run once per Kafka client (confluent-kafka, kafka-python): this is the measurement behind
    docs/decisions/0050-logmaster-kafka-client.md. Also prints the logmaster's peak RSS (goal <= 256 MB).
-2. the whole path (file -> Filebeat -> HAProxy -> logmaster -> Kafka) against Filebeat alone: needs the lab;
-   `whole_path_ratio` is the separate entry point for it.
+2. the whole path (file -> Filebeat -> HAProxy -> logmaster -> Kafka acks=all, on the running lab) against
+   Filebeat alone (file -> file, same binary, same lines) on this machine in the same run. Goal >= 0.8.
 
     .venv/bin/python benchmarks/pipeline.py logmaster [--records 300000] [--bootstrap HOST:PORT]
+    .venv/bin/python benchmarks/pipeline.py whole-path [--lines 300000]   # needs `make lab`
 
 Without --bootstrap a single-node KRaft cluster is started on loopback from the artifact cache
 (tests/support/local_kafka.py). The load generator is a separate process speaking lumberjack v2 from pre-encoded
@@ -240,13 +241,10 @@ def loadgen(port: int, connections: int, windows: int) -> dict:
 
 
 # ---- the whole path (needs the lab) ---------------------------------------------------------------------------
-def count_lines(directory: Path) -> int:
-    total = 0
-    for path in directory.glob("*"):
-        with path.open("rb") as f:
-            while chunk := f.read(1 << 20):
-                total += chunk.count(b"\n")
-    return total
+def output_lines(directory: Path) -> int:
+    """Lines in Filebeat's file output so far, from the files' sizes: every line is RECORD_SIZE + 1 bytes. Sizes,
+    not reads, so that polling costs the reference nothing."""
+    return sum(path.stat().st_size for path in directory.glob("*")) // (RECORD_SIZE + 1)
 
 
 def filebeat_alone(binary: Path, lines: int, workdir: Path) -> Run:
@@ -274,7 +272,7 @@ def filebeat_alone(binary: Path, lines: int, workdir: Path) -> Run:
         first: tuple[float, int] | None = None
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
-            seen = count_lines(out) if out.is_dir() else 0
+            seen = output_lines(out) if out.is_dir() else 0
             now = time.perf_counter()
             if seen and first is None:
                 first = (now, seen)
@@ -290,13 +288,101 @@ def filebeat_alone(binary: Path, lines: int, workdir: Path) -> Run:
         proc.wait(30)
 
 
-def whole_path_ratio(bootstrap: str, producer_host: str, lines: int = 1_000_000) -> float:
-    """file -> Filebeat -> HAProxy -> logmaster -> Kafka on the lab cluster, against `filebeat_alone` on the same
-    lines on `producer_host`. Goal >= 0.8. Needs the lab (`make lab`) and a way to run commands on a producer
-    host; to be wired to `logpipe lab` (the reference half, `filebeat_alone`, runs here already)."""
-    raise NotImplementedError(
-        f"whole-path ratio needs the lab: producer host {producer_host!r} and cluster {bootstrap!r} "
-        "must be driven by `logpipe lab`; see docs/logmaster.md#benchmarks")
+def end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
+    from confluent_kafka import Consumer, TopicPartition
+
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"bench-{uuid.uuid4()}"})
+    try:
+        partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
+        return {p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1] for p in partitions}
+    finally:
+        consumer.close()
+
+
+def distinct_lines_since(bootstrap: str, topic: str, start: dict[int, int], host: str, path: str) -> int:
+    """Distinct sequence numbers of host:path's test lines in `topic` after the `start` offsets (a lost line would
+    show as a missing number; a redelivered one is counted once)."""
+    from confluent_kafka import Consumer, TopicPartition
+
+    from logpipe.lab.reconcile import parse_line
+
+    end = end_offsets(bootstrap, topic)
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"bench-{uuid.uuid4()}",
+                         "enable.auto.commit": False})
+    seen: set[int] = set()
+    try:
+        consumer.assign([TopicPartition(topic, p, start.get(p, 0)) for p in end])
+        remaining = sum(end[p] - start.get(p, 0) for p in end)
+        while remaining > 0:
+            for message in consumer.consume(10_000, timeout=5):
+                if message.error():
+                    raise SystemExit(f"reading {topic}: {message.error()}")
+                remaining -= 1
+                parsed = parse_line(message.value())
+                if parsed and parsed[0] == host and parsed[1] == path:
+                    seen.add(parsed[2])
+        return len(seen)
+    finally:
+        consumer.close()
+
+
+def whole_path(state, topic: str, lines: int) -> Run:
+    """file -> Filebeat -> HAProxy -> logmaster -> Kafka on the running lab: write `lines` lines into a new file on
+    the first producer host (the lab's Filebeat input picks it up) and time the topic's end offsets from the first
+    new record to the last. Every line is then read back and counted: the run fails if one is missing."""
+    from logpipe.lab.cli import endpoints
+    from logpipe.lab.traffic import write_lines
+
+    bootstrap = endpoints(state)["kafka_bootstrap"]
+    producer = sorted(h for h, e in state.hosts.items() if "producers" in e["groups"])[0]
+    path = f"/var/log/app/access-bench-{uuid.uuid4().hex[:8]}.log"
+    start = end_offsets(bootstrap, topic)
+    write_lines(producer, path, lines, width=RECORD_SIZE)
+    first: float | None = None
+    deadline = time.monotonic() + 900
+    while time.monotonic() < deadline:
+        landed = sum(end_offsets(bootstrap, topic).values()) - sum(start.values())
+        now = time.perf_counter()
+        if landed and first is None:
+            first, first_landed = now, landed
+        if landed >= lines:
+            break
+        time.sleep(0.2)
+    else:
+        raise SystemExit(f"whole path: only {landed} of {lines} lines reached {topic} within 900 s")
+    assert first is not None
+    distinct = distinct_lines_since(bootstrap, topic, start, producer, path)
+    if distinct != lines:
+        raise SystemExit(f"whole path: {lines - distinct} of {lines} lines of {producer}:{path} missing in {topic}")
+    return Run("whole path (lab)", landed - first_landed, max(now - first, 1e-6))
+
+
+def whole_path_main(args: argparse.Namespace) -> int:
+    from logpipe.lab.state import LabState
+    from logpipe.logmaster.shipper import unpack_filebeat
+
+    state = LabState.load()
+    if not state.hosts:
+        raise SystemExit("whole-path needs the lab: run `make lab` first")
+    runs: list[Run] = []
+    with tempfile.TemporaryDirectory(prefix="wp-bench-") as tmp:
+        binary = unpack_filebeat(Path(tmp))
+        for round_no in range(1, args.rounds + 1):
+            print(f"==> round {round_no}: filebeat alone, {args.lines} lines of {RECORD_SIZE} B", flush=True)
+            with tempfile.TemporaryDirectory(prefix="fb-alone-", dir=tmp) as work:
+                runs.append(filebeat_alone(binary, args.lines, Path(work)))
+            print(f"==> round {round_no}: whole path on the lab, {args.lines} lines into {args.topic}", flush=True)
+            runs.append(whole_path(state, args.topic, args.lines))
+    best: dict[str, Run] = {}
+    for run in runs:
+        print(f"  {run.name:<28}{run.records:>9} lines {run.seconds:>8.2f} s {run.rate:>10.0f} lines/s")
+        if run.name not in best or run.rate > best[run.name].rate:
+            best[run.name] = run
+    reference, measured = best["filebeat alone (file->file)"], best["whole path (lab)"]
+    print(f"whole path / filebeat alone = {measured.rate / reference.rate:.2f} ({measured.rate:.0f} vs "
+          f"{reference.rate:.0f} lines/s, best of {args.rounds}; goal >= 0.8); cores: {os.cpu_count()}, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    return 0
 
 
 # ---- main -----------------------------------------------------------------------------------------------------
@@ -314,6 +400,10 @@ def main(argv: list[str] | None = None) -> int:
     lm.add_argument("--json", action="store_true", help="print the results as JSON too")
     fb = sub.add_parser("filebeat-alone", help="the shipper's ceiling: Filebeat file -> file on this machine")
     fb.add_argument("--lines", type=int, default=1_000_000)
+    wp = sub.add_parser("whole-path", help="the lab's whole path vs Filebeat alone (needs `make lab`)")
+    wp.add_argument("--lines", type=int, default=300_000)
+    wp.add_argument("--rounds", type=int, default=2, help="alternate the two runs; keep each one's best")
+    wp.add_argument("--topic", default="logs.access", help="the topic the lab routes access lines to")
     gen = sub.add_parser("loadgen", help=argparse.SUPPRESS)
     gen.add_argument("--port", type=int, required=True)
     gen.add_argument("--connections", type=int, required=True)
@@ -330,6 +420,9 @@ def main(argv: list[str] | None = None) -> int:
             run = filebeat_alone(unpack_filebeat(Path(tmp)), args.lines, Path(tmp))
         print(f"{run.name}: {run.records} lines of {RECORD_SIZE} B in {run.seconds:.2f} s = {run.rate:.0f} lines/s")
         return 0
+
+    if args.command == "whole-path":
+        return whole_path_main(args)
 
     all_runs: list[Run] = []
     with kafka(args.bootstrap) as bootstrap, tempfile.TemporaryDirectory(prefix="lm-bench-") as tmp:

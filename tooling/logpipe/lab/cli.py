@@ -24,9 +24,9 @@ LAB_INVENTORY = REPO_ROOT / "inventories" / "lab"
 LAB_REGION = "us-east-1"
 # Hosts the lab adds beside what Terraform provisions: the producer nodes are the customers' own servers.
 LAB_PRODUCERS = ["producer-1"]
-# The unit each group's role runs, for `status`.
-GROUP_UNITS = {"kafka_brokers": "kafka", "kafka_controllers": "kafka", "consul_servers": "consul",
-               "logmasters": "logmaster", "producers": "filebeat"}
+# The units each group's roles run, for `status`; every host also runs a Consul agent (or server).
+GROUP_UNITS = {"kafka_brokers": ("kafka",), "kafka_controllers": ("kafka",), "consul_servers": (),
+               "logmasters": ("logmaster",), "producers": ("haproxy", "filebeat")}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -171,7 +171,8 @@ def endpoints(state: LabState) -> dict[str, str]:
 def status(state: LabState, as_json: bool = False) -> int:
     report = {"hosts": {}, "endpoints": endpoints(state) if state.hosts else {}}
     for host, entry in sorted(state.hosts.items()):
-        units = {GROUP_UNITS[g]: unit_state(host, GROUP_UNITS[g]) for g in entry["groups"] if g in GROUP_UNITS}
+        names = ["consul", *(unit for g in entry["groups"] for unit in GROUP_UNITS.get(g, ()))]
+        units = {unit: unit_state(host, unit) for unit in dict.fromkeys(names)}
         report["hosts"][host] = {"ip": entry["ip"], "groups": entry["groups"],
                                  "system": lab_hosts.system_state(host), "services": units}
     if as_json:

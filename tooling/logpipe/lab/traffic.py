@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import yaml
 
@@ -42,10 +42,11 @@ def write_lines(host: str, path: str, count: int, start: int = 0, width: int = 1
         raise LogpipeError(f"writing test lines to {host}:{path} failed: {proc.stderr.decode()[-500:]}")
 
 
-def read_topics(bootstrap: str, topics: Iterable[str], expected: int, quiet_seconds: float = 60.0,
-                timeout: float = 300.0) -> list[Arrival]:
-    """Everything in `topics` from the beginning, until `expected` records arrived and then nothing new for 3 s
-    (trailing duplicates), or nothing new at all for `quiet_seconds`, or `timeout`."""
+def read_topics(bootstrap: str, topics: Iterable[str], expected: int | None, quiet_seconds: float = 60.0,
+                timeout: float = 300.0, until: Callable[[list[Arrival]], bool] | None = None) -> list[Arrival]:
+    """Everything in `topics` from the beginning, until `expected` records (if given) arrived and then nothing new
+    for 3 s (trailing duplicates), or `until(arrivals)` holds, or nothing new at all for `quiet_seconds`, or
+    `timeout`."""
     from kafka import KafkaConsumer, TopicPartition
 
     consumer = KafkaConsumer(bootstrap_servers=bootstrap.split(","), enable_auto_commit=False,
@@ -65,7 +66,9 @@ def read_topics(bootstrap: str, topics: Iterable[str], expected: int, quiet_seco
                 arrivals.extend(Arrival(r.topic, r.value, r.timestamp, tuple(r.headers or ())) for r in records)
                 last_new = time.monotonic()
             quiet = time.monotonic() - last_new
-            if (len(arrivals) >= expected and quiet > 3.0) or quiet > quiet_seconds:
+            if (expected is not None and len(arrivals) >= expected and quiet > 3.0) or quiet > quiet_seconds:
+                break
+            if until is not None and batch and until(arrivals):
                 break
         return arrivals
     finally:
@@ -79,6 +82,39 @@ def lab_streams(lines: int) -> list[Stream]:
     if not streams:
         raise LogpipeError("inventories/lab/group_vars/all.yml defines no lab_smoke_streams (path → topic)")
     return streams
+
+
+# An access line needs 4 '|'-separated fields, so a line with none is unparseable; the oversized one exceeds the
+# lab's logmaster_max_event_bytes (64 KiB). The padding line keeps the file above Filebeat's fingerprint size
+# (1 KiB) and must differ per probe: files whose first KiB is equal share a fingerprint and only the first is read.
+DEAD_LETTER_PROBE = r"""
+import os, sys
+path, marker, padding = sys.argv[1], sys.argv[2], sys.argv[3]
+os.makedirs(os.path.dirname(path), exist_ok=True)
+with open(path, "w") as out:
+    out.write(padding + "#" * 1100 + "\n")
+    out.write(marker + "-unparseable\n")
+    out.write(marker + "|x|1|2|" + "y" * 70000 + "\n")
+"""
+DEAD_LETTER_REASONS = ["oversized", "unparseable"]
+
+
+def dead_letter_probe(state: LabState, host: str, topic: str = "logs.dead-letter") -> list[str]:
+    """Write one unparseable and one oversized access line on `host`; return the dead-letter reasons (the
+    `logpipe-reason` header) of the records that carry this probe's marker, sorted."""
+    from logpipe.lab.cli import endpoints
+
+    stamp = time.time_ns()
+    # Dead-letter records carry the event's file path too: the marker must appear only in the probe lines.
+    marker, path = f"dlq-marker-{stamp}", f"/var/log/app/access-probe-{stamp}.log"
+    proc = subprocess.run(["podman", "exec", host, "python3", "-c", DEAD_LETTER_PROBE, path, marker,
+                           f"padding {stamp} "], capture_output=True, check=False)
+    if proc.returncode != 0:
+        raise LogpipeError(f"writing the dead-letter probe to {host}:{path} failed: {proc.stderr.decode()[-500:]}")
+    arrivals = read_topics(endpoints(state)["kafka_bootstrap"], [topic], expected=None, quiet_seconds=30,
+                           until=lambda found: sum(marker.encode() in a.value for a in found) >= 2)
+    probes = [a for a in arrivals if marker.encode() in a.value]
+    return sorted(dict(a.headers).get("logpipe-reason", b"").decode() for a in probes)
 
 
 def smoke(state: LabState, lines: int = 2000) -> int:
@@ -105,4 +141,8 @@ def smoke(state: LabState, lines: int = 2000) -> int:
     lost = sum(r.lost for r in reports.values())
     misrouted = sum(r.misrouted for r in reports.values())
     step(f"smoke: {lost} lost, {misrouted} misrouted in {seconds:.1f}s")
-    return 0 if lost == 0 and misrouted == 0 else 1
+    step(f"writing an unparseable and an oversized line on {producers[0]}")
+    reasons = dead_letter_probe(state, producers[0])
+    dead_lettered = reasons == DEAD_LETTER_REASONS
+    step(f"dead-letter topic: {', '.join(reasons) or 'nothing'} (expected {', '.join(DEAD_LETTER_REASONS)})")
+    return 0 if lost == 0 and misrouted == 0 and dead_lettered else 1
