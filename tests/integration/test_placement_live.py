@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 from kafka import KafkaAdminClient, KafkaProducer
 
-from logpipe.artifacts import kafka_home
 from logpipe.placement import measure, rebalance
 from logpipe.placement.admin import read_cluster
 from logpipe.placement.apply import apply_plan, leftover_throttles
@@ -30,6 +29,7 @@ from logpipe.placement.verify import verify
 REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
+from tests.support.kafka_tools import reassignment_verify  # noqa: E402
 from tests.support.local_kafka import local_kafka  # noqa: E402
 
 pytestmark = pytest.mark.kafka
@@ -94,11 +94,7 @@ def test_skewed_cluster_is_planned_applied_and_verified(bootstrap, tmp_path):
     assert cli.returncode == 0, cli.stdout + cli.stderr
     assert "verify: ok" in cli.stdout
 
-    # what bin/kafka-reassign-partitions.sh runs (the artifact ships libs/ and config/ only)
-    tool = ["java", "-Xmx256m", "-cp", str(kafka_home() / "libs" / "*"),
-            "org.apache.kafka.tools.reassign.ReassignPartitionsCommand"]
-    kafka = subprocess.run([*tool, "--bootstrap-server", bootstrap, "--reassignment-json-file",
-                            str(files["reassignment"]), "--verify"], capture_output=True, text=True)
+    kafka = reassignment_verify(bootstrap, files["reassignment"])
     assert kafka.returncode == 0, kafka.stdout + kafka.stderr
     moved = json.loads(files["reassignment"].read_text())["partitions"]
     for row in moved:
