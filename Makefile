@@ -33,6 +33,8 @@ test: setup lint
 molecule: setup
 	LOGPIPE_MOLECULE_SCENARIOS=all $(VENV)/pytest -p no:cacheprovider tests/molecule tests/lab
 
+# The fault suite of shared/reliability.md (docs/faults.md); ends with a lost / duplicates / recovery table.
+# `-m "faults and faults_quick"` runs only the scenarios of about 3 minutes or less.
 faults: setup
 	@$(VENV)/pytest -m faults tests/faults
 

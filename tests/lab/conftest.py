@@ -1,26 +1,5 @@
-"""The lab as a pytest fixture: `logpipe lab up` once per session (Terraform against moto, container hosts,
-site.yml), `logpipe lab down` at the end unless LOGPIPE_KEEP_LAB=1. Fails loudly when podman cannot run."""
+"""The session-wide lab fixture lives in tests/support/lab_fixture.py (shared with tests/faults)."""
 
-from __future__ import annotations
+from tests.support.lab_fixture import lab
 
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
-import pytest
-
-from logpipe.lab.state import LabState
-
-REPO = Path(__file__).resolve().parents[2]
-LOGPIPE = str(Path(sys.executable).with_name("logpipe"))
-
-
-@pytest.fixture(scope="session")
-def lab() -> LabState:
-    assert shutil.which("podman"), "podman is required for the lab tests (make test installs it)"
-    subprocess.run([LOGPIPE, "lab", "up"], cwd=REPO, check=True)
-    yield LabState.load()
-    if os.environ.get("LOGPIPE_KEEP_LAB") != "1":
-        subprocess.run([LOGPIPE, "lab", "down"], cwd=REPO, check=True)
+__all__ = ["lab"]

@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "placement": ("logpipe.placement.cli", "plan, apply and verify rack-aware replica and leader placement"),
     "retention": ("logpipe.retention.cli", "plan retention and segment settings that fit the disks"),
     "logmaster": ("logpipe.logmaster.cli", "run the logmaster: Beats protocol in, Kafka out"),
+    "faults": ("logpipe.faults.cli", "inject the reliability faults into the lab, heal them, count what was lost"),
 }
 
 

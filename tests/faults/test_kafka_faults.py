@@ -1,0 +1,46 @@
+"""Scenarios 3, 4 and 5 of shared/reliability.md (Kafka below min ISR, leader killed, leader cut off), and the
+negative control of 5 that must show loss."""
+
+from __future__ import annotations
+
+import pytest
+
+from logpipe.faults import scenarios, unclean_control
+from tests.faults.budgets import IN_FLIGHT_EVENTS
+
+pytestmark = [pytest.mark.faults, pytest.mark.lab]
+
+# Below min ISR every 30 s Filebeat times out and resends its window to another logmaster, while the first may
+# still deliver its copy when Kafka returns (within delivery.timeout.ms): one queue per logmaster at most.
+BELOW_MIN_ISR_DUPLICATES = 3 * IN_FLIGHT_EVENTS
+LEADER_KILLS = 5
+# Each kill may interrupt one window (the logmaster's idempotent producer dedupes its own retries).
+LEADER_KILL_DUPLICATES = LEADER_KILLS * IN_FLIGHT_EVENTS
+CUT_OFF_DUPLICATES = IN_FLIGHT_EVENTS
+
+
+def test_3_kafka_below_min_isr_for_5_min_loses_nothing(run_scenario):
+    result = run_scenario(scenarios.below_min_isr, below_s=300)
+    assert result.lost == 0, result
+    assert result.duplicated <= BELOW_MIN_ISR_DUPLICATES, result
+
+
+def test_4_five_hard_kills_of_the_partition_leader_lose_nothing(run_scenario):
+    result = run_scenario(scenarios.kill_partition_leader, kills=LEADER_KILLS)
+    assert len(result.checks["killed_leaders"]) == LEADER_KILLS, result.checks
+    assert result.lost == 0, result
+    assert result.duplicated <= LEADER_KILL_DUPLICATES, result
+
+
+@pytest.mark.faults_quick
+def test_5_partition_leader_cut_off_for_60s_loses_nothing(run_scenario):
+    result = run_scenario(scenarios.cut_off_partition_leader, cut_s=60)
+    assert result.lost == 0, result
+    assert result.duplicated <= CUT_OFF_DUPLICATES, result
+
+
+@pytest.mark.faults_quick
+def test_5_control_acks_1_with_unclean_election_loses_confirmed_writes(run_scenario):
+    result = run_scenario(unclean_control.unclean_election_control, cut_s=60)
+    assert result.sent > 0, result
+    assert result.lost > 0, f"the control must show loss, or the apparatus cannot see it: {result}"

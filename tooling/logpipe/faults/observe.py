@@ -1,0 +1,50 @@
+"""Read-only probes of a producer host: Filebeat's ACK counter (its offsets advance only on ACK) and which
+logmaster addresses the local HAProxy is sending to."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from logpipe.faults.host import python, sh
+
+FILEBEAT_ACKED = r"""
+import json, sys, urllib.request
+stats = json.load(urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/stats", timeout=5))
+print(stats["libbeat"]["output"]["events"]["acked"])
+"""
+
+
+def filebeat_acked(host: str, port: int = 5066) -> int:
+    """Events the Filebeat on `host` has had ACKed since it started."""
+    return int(python(host, FILEBEAT_ACKED, str(port)))
+
+
+def haproxy_servers(host: str) -> list[dict[str, str]]:
+    """The local HAProxy's logmaster servers: name, status, address, current sessions."""
+    csv = sh(host, 'echo "show stat" | socat stdio /run/haproxy/admin.sock')
+    lines = [line for line in csv.splitlines() if line.strip()]
+    header = lines[0].lstrip("# ").split(",")
+    rows = [dict(zip(header, line.split(","), strict=False)) for line in lines[1:]]
+    return [r for r in rows if r.get("svname") not in {"FRONTEND", "BACKEND"} and r.get("addr")]
+
+
+def in_rotation(servers: list[dict[str, str]]) -> set[str]:
+    """IPs of the servers HAProxy may send to (status UP)."""
+    return {r["addr"].rsplit(":", 1)[0] for r in servers if r.get("status", "").startswith("UP")}
+
+
+def serving(servers: list[dict[str, str]]) -> list[str]:
+    """IPs with open sessions, busiest first."""
+    busy = sorted((-int(r.get("scur") or 0), r["addr"].rsplit(":", 1)[0]) for r in servers if r.get("scur", "0") != "0")
+    return [ip for _, ip in busy]
+
+
+def seconds_until(predicate: Callable[[], bool], timeout: float, interval: float = 0.5) -> float | None:
+    """How long until `predicate` held (polled), or None if it never did within `timeout`."""
+    began = time.monotonic()
+    while time.monotonic() - began <= timeout:
+        if predicate():
+            return round(time.monotonic() - began, 1)
+        time.sleep(interval)
+    return None
