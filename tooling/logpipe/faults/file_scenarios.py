@@ -66,13 +66,15 @@ def first_line_intact(arrivals: Sequence[Arrival], host: str, path: str, seq: in
 
 # 6 ------------------------------------------------------------------------------------------------------------
 def inode_reuse(ctx: LabContext, first_lines: int = 200, new_lines: int = 1000) -> ScenarioResult:
+    """Delete a shipped file, recreate it on the same inode with `new_lines` lines: the first must arrive whole."""
     return _reuse_inode(ctx, "6", f"inode reuse: delete a shipped file, {new_lines} lines into its successor",
                         "/var/log/app", first_lines, new_lines)
 
 
 def inode_reuse_control(ctx: LabContext, first_lines: int = 200, new_lines: int = 1000) -> ScenarioResult:
-    """The same with a Filebeat that identifies files by inode+device: it must lose the new file's first lines
-    (it resumes the successor at the old file's offset)."""
+    """Control of 6: the same with a Filebeat using inode+device identity; it must lose the new file's first lines.
+
+    It resumes the successor at the old file's offset."""
     with native_identity_filebeat(ctx.producer, {"log_type": "access", "client_id": "lab"}) as directory:
         return _reuse_inode(ctx, "6-control", "inode reuse, control: Filebeat with file_identity.native",
                             directory, first_lines, new_lines)
@@ -80,8 +82,10 @@ def inode_reuse_control(ctx: LabContext, first_lines: int = 200, new_lines: int 
 
 # 12 -----------------------------------------------------------------------------------------------------------
 def oversized_line(ctx: LabContext, line_bytes: int = 2 * 1024 * 1024, lines_around: int = 1000) -> ScenarioResult:
-    """`lines_around` lines, one `line_bytes` line, `lines_around` more. The big line must arrive in the access
-    topic (whole or flagged truncated) or in the dead-letter topic with a reason; the others must all arrive."""
+    """One `line_bytes` line between 2 × `lines_around` normal ones: delivered, flagged or dead-lettered, never gone.
+
+    The big line must arrive in the access topic (whole or flagged truncated) or in the dead-letter topic with a
+    reason; the others must all arrive."""
     title = f"one {line_bytes // 1024 // 1024} MB line between {2 * lines_around} normal ones"
     step(f"scenario 12: {title}")
     began = time.monotonic()

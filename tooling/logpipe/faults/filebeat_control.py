@@ -27,6 +27,9 @@ def native_identity_config(paths: list[str], fields: Mapping[str, str], output: 
             # The point of the control: identity by inode+device, the setting that loses first lines.
             "file_identity.native": None,
             "prospector.scanner.fingerprint.enabled": False,
+            # Keep the deleted file's state, as a registry does whenever the successor appears before the next
+            # scan: the recreated file then inherits the old offset.
+            "clean_removed": False,
             "prospector.scanner.check_interval": "1s",
         }],
         "queue.mem": {"events": 4096, "flush.min_events": 512, "flush.timeout": "1s"},

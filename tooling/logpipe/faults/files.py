@@ -5,22 +5,45 @@ from __future__ import annotations
 
 from logpipe.faults.host import python
 
-# Delete, create, check the inode came back, write all lines in one go: the shipper must not see the file at a
-# size below its old offset (it would call that truncation and re-read from 0, hiding the trap).
+# Delete the file, wait until no process (the shipper) holds it open any more (an open file keeps its inode),
+# then create placeholders beside it until one lands on the freed inode, fill that one with all the new lines and
+# rename it into place: the shipper never sees the successor at a size below the old offset (it would call that
+# truncation and re-read from 0, hiding the trap). Placeholder names match no input glob.
 REUSE_INODE = r"""
-import os, sys, time
+import glob, os, sys, time
 host, path, start, count, width = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:6])
 old = os.stat(path).st_ino
 os.unlink(path)
-fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-new = os.fstat(fd).st_ino
+def held():
+    for fd in glob.glob("/proc/[0-9]*/fd/*"):
+        try:
+            if os.readlink(fd) == path + " (deleted)":
+                return True
+        except OSError:
+            pass
+    return False
+deadline = time.monotonic() + 60
+while held() and time.monotonic() < deadline:
+    time.sleep(0.2)
+placeholders, found = [], None
+for attempt in range(5000):
+    candidate = f"{os.path.dirname(path)}/.inode-reuse-{attempt}"
+    open(candidate, "w").close()
+    if os.stat(candidate).st_ino == old:
+        found = candidate
+        break
+    placeholders.append(candidate)
 lines = []
 for seq in range(start, start + count):
     head = f"{host}|{path}|{seq}|{time.time_ns() // 1_000_000}|"
     lines.append(head + "x" * max(0, width - len(head)) + "\n")
-os.write(fd, "".join(lines).encode())
-os.close(fd)
-print(old, new)
+if found:
+    with open(found, "w") as out:
+        out.write("".join(lines))
+    os.rename(found, path)
+for placeholder in placeholders:
+    os.unlink(placeholder)
+print(old, os.stat(path).st_ino if found else 0)
 """
 
 OVERSIZED_LINE = r"""

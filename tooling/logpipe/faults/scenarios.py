@@ -85,6 +85,7 @@ def stream_partition(ctx: LabContext, since: TopicPartitionOffsets, wait_s: floa
 # 1 ------------------------------------------------------------------------------------------------------------
 def kill_all_logmasters(ctx: LabContext, lines: int = 100_000, rate: int = 2000, down_s: float = 30,
                         fault_after_s: float = FAULT_AFTER_S) -> ScenarioResult:
+    """kill -9 every logmaster for `down_s` during a `lines`-line write; Filebeat may ACK nothing meanwhile."""
     def fault(result: ScenarioResult) -> int:
         time.sleep(fault_after_s)
         with process.killed_and_held(ctx.logmasters, "logmaster"):
@@ -102,6 +103,7 @@ def kill_all_logmasters(ctx: LabContext, lines: int = 100_000, rate: int = 2000,
 # 2 ------------------------------------------------------------------------------------------------------------
 def freeze_one_logmaster(ctx: LabContext, frozen_s: float = 120, rate: int = 500,
                          fault_after_s: float = FAULT_AFTER_S) -> ScenarioResult:
+    """SIGSTOP the logmaster Filebeat is sending to for `frozen_s`; it must leave HAProxy's rotation."""
     def fault(result: ScenarioResult) -> int:
         time.sleep(fault_after_s)
         busy = serving(haproxy_servers(ctx.producer))
@@ -122,6 +124,7 @@ def freeze_one_logmaster(ctx: LabContext, frozen_s: float = 120, rate: int = 500
 # 3 ------------------------------------------------------------------------------------------------------------
 def below_min_isr(ctx: LabContext, below_s: float = 300, rate: int = 200,
                   fault_after_s: float = FAULT_AFTER_S) -> ScenarioResult:
+    """Stop two of three brokers for `below_s` (below min.insync.replicas); everything arrives after."""
     stopped = ctx.brokers[1:]  # RF 3, min.insync.replicas 2: one broker left is below min ISR
 
     def fault(result: ScenarioResult) -> int:
@@ -137,6 +140,7 @@ def below_min_isr(ctx: LabContext, below_s: float = 300, rate: int = 200,
 
 # 4 ------------------------------------------------------------------------------------------------------------
 def kill_partition_leader(ctx: LabContext, kills: int = 5, rate: int = 500) -> ScenarioResult:
+    """kill -9 the stream's partition leader `kills` times, waiting for a whole cluster between kills."""
     def fault(result: ScenarioResult) -> int:
         topic, partition = stream_partition(ctx, since_at_start)
         victims = []
@@ -154,6 +158,7 @@ def kill_partition_leader(ctx: LabContext, kills: int = 5, rate: int = 500) -> S
 
 # 5 ------------------------------------------------------------------------------------------------------------
 def cut_off_partition_leader(ctx: LabContext, cut_s: float = 60, rate: int = 500) -> ScenarioResult:
+    """Cut the stream's partition leader off the network for `cut_s` (blackhole routes)."""
     def fault(result: ScenarioResult) -> int:
         topic, partition = stream_partition(ctx, since_at_start)
         leader = leader_host(ctx.bootstrap, ctx.ips, topic, partition)
@@ -170,8 +175,9 @@ def cut_off_partition_leader(ctx: LabContext, cut_s: float = 60, rate: int = 500
 # 7 ------------------------------------------------------------------------------------------------------------
 def logmasters_down_while_rotating(ctx: LabContext, down_s: float = 600, rotations: int = 3, rate: int = 100,
                                    fault_after_s: float = FAULT_AFTER_S) -> ScenarioResult:
-    """Every logmaster stopped for `down_s` while the application rotates its file `rotations` times (renames
-    to NAME-rN.log, evenly spaced from the writer's start, so inside the outage)."""
+    """Every logmaster stopped for `down_s` while the application rotates its file `rotations` times.
+
+    Rotation renames to NAME-rN.log, evenly spaced from the writer's start, so inside the outage."""
     def fault(result: ScenarioResult) -> int:
         time.sleep(fault_after_s)
         with process.stopped(ctx.logmasters, "logmaster"):
@@ -184,6 +190,7 @@ def logmasters_down_while_rotating(ctx: LabContext, down_s: float = 600, rotatio
 
 # 9 ------------------------------------------------------------------------------------------------------------
 def kill_filebeat(ctx: LabContext, rate: int = 1000, fault_after_s: float = FAULT_AFTER_S) -> ScenarioResult:
+    """kill -9 Filebeat mid-stream; systemd restarts it and it resumes from its registry."""
     def fault(result: ScenarioResult) -> int:
         time.sleep(fault_after_s)
         process.kill_hard(ctx.producer, "filebeat")  # Restart=always brings it back with its registry

@@ -74,6 +74,7 @@ class AcksOneProducer:
 
 def unclean_election_control(ctx: LabContext, cut_s: float = 60, rate: int = 200,
                              after_heal_s: float = 20) -> ScenarioResult:
+    """Control of 5: acks=1 producer, unclean election allowed, leader cut off: must lose writes."""
     title = f"control of 5: acks=1, unclean election allowed, leader cut off {cut_s:.0f}s"
     step(f"scenario 5-control: {title}")
     began = time.monotonic()
