@@ -48,3 +48,24 @@ def test_control_filebeat_identifies_files_by_inode_and_keeps_the_safe_output():
     assert the_input["prospector.scanner.fingerprint.enabled"] is False
     assert config["output.logstash"]["pipelining"] == 0
     assert "queue.mem" in config
+
+
+def test_retrying_outlasts_refused_connections_and_names_what_failed(monkeypatch):
+    from logpipe.faults import cluster
+
+    monkeypatch.setattr(cluster.time, "sleep", lambda _s: None)
+    calls = iter([ConnectionRefusedError("111"), ConnectionRefusedError("111"), {"ok": 1}])
+
+    def flaky():
+        outcome = next(calls)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    assert cluster.retrying(flaky, "reading offsets") == {"ok": 1}
+
+    def refused():
+        raise ConnectionRefusedError("111")
+
+    with pytest.raises(LogpipeError, match="reading offsets failed for 0s: ConnectionRefusedError"):
+        cluster.retrying(refused, "reading offsets", timeout=0)

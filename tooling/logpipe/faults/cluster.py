@@ -3,7 +3,9 @@ landing in, whether the cluster is whole again (every broker back, no under-repl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
 
 from logpipe.errors import LogpipeError
 from logpipe.kafka.admin import connect, read_snapshot
@@ -12,11 +14,34 @@ from logpipe.lab.shell import progress, wait_until
 
 HEALTHY_TIMEOUT_S = 300  # a broker killed mid-write replays its log and catches up before it rejoins the ISR
 
+T = TypeVar("T")
+KAFKA_RETRY_S = 120  # a restarted broker refuses connections until it has replayed its log
+
 TopicPartitionOffsets = dict[tuple[str, int], int]
+
+
+def retrying(call: Callable[[], T], what: str, timeout: float = KAFKA_RETRY_S) -> T:
+    """`call()`, retried while a broker refuses or drops connections (kafka-python raises on the first broker it
+    cannot reach, even when others answer); LogpipeError naming `what` and the last error after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return call()
+        except LogpipeError:
+            raise
+        except Exception as exc:  # kafka-python's connection errors have no common base worth naming
+            if time.monotonic() > deadline:
+                raise LogpipeError(f"{what} failed for {timeout:.0f}s: {type(exc).__name__}: {exc}") from exc
+            time.sleep(2)
 
 
 def end_offsets(bootstrap: str, topics: Iterable[str]) -> TopicPartitionOffsets:
     """(topic, partition) -> end offset, for every partition of `topics`."""
+    topics = sorted(set(topics))
+    return retrying(lambda: _end_offsets(bootstrap, topics), f"reading the end offsets of {topics}")
+
+
+def _end_offsets(bootstrap: str, topics: list[str]) -> TopicPartitionOffsets:
     from kafka import KafkaConsumer, TopicPartition
 
     consumer = KafkaConsumer(bootstrap_servers=bootstrap.split(","), enable_auto_commit=False)
@@ -43,7 +68,22 @@ def broker_hosts(snapshot, ips: Mapping[str, str]) -> dict[int, str]:
     return {b.broker_id: by_ip.get(b.host, b.host) for b in snapshot.brokers}
 
 
-def leader_host(bootstrap: str, ips: Mapping[str, str], topic: str, partition: int) -> str:
+def leader_host(bootstrap: str, ips: Mapping[str, str], topic: str, partition: int, timeout: float = 60) -> str:
+    """The lab host leading `topic`-`partition`, waiting up to `timeout` while it has none (mid-election)."""
+    found: list[str] = []
+
+    def led() -> bool:
+        try:
+            found.append(_leader_host(bootstrap, ips, topic, partition))
+        except Exception:  # no leader yet, or a broker still refusing connections: ask again
+            return False
+        return True
+
+    wait_until(led, what=f"a leader of {topic}-{partition}", timeout=timeout, interval=2)
+    return found[-1]
+
+
+def _leader_host(bootstrap: str, ips: Mapping[str, str], topic: str, partition: int) -> str:
     client = connect(bootstrap)
     try:
         snapshot = read_snapshot(client, with_quorum=False)

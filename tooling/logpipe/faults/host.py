@@ -30,9 +30,10 @@ def python(host: str, script: str, *args: str) -> str:
     return proc.stdout.decode().strip()
 
 
-def main_pid(host: str, unit: str) -> int:
+def main_pid(host: str, unit: str, required: bool = True) -> int:
+    """The unit's main process id; 0 (or LogpipeError if `required`) while it has none."""
     pid = int(output(["podman", "exec", host, "systemctl", "show", "-p", "MainPID", "--value", unit]) or 0)
-    if pid <= 0:
+    if pid <= 0 and required:
         raise LogpipeError(f"{unit} on {host} has no main process (is it running? `podman exec {host} "
                            f"systemctl status {unit}`)")
     return pid

@@ -20,6 +20,14 @@ def kill_hard(host: str, unit: str) -> int:
     return pid
 
 
+def kill_hard_and_wait_restart(host: str, unit: str) -> None:
+    """kill -9 the unit's main process and wait until its Restart= policy has a new one running."""
+    pid = kill_hard(host, unit)
+    wait_until(lambda: unit_active(host, unit) and main_pid(host, unit, required=False) not in {0, pid},
+               what=f"{unit} on {host} to be restarted by systemd", timeout=UNIT_START_TIMEOUT_S)
+    progress(f"{unit} on {host} restarted")
+
+
 def wait_active(host: str, unit: str, timeout: float = UNIT_START_TIMEOUT_S) -> None:
     wait_until(lambda: unit_active(host, unit), what=f"{unit} on {host} to be active", timeout=timeout)
 

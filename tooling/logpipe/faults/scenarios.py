@@ -131,8 +131,9 @@ def below_min_isr(ctx: LabContext, below_s: float = 300, rate: int = 200,
         time.sleep(fault_after_s)
         with process.stopped(stopped, "kafka"):
             hold(below_s)
+        healed_ms = now_ms()  # recovery counts from the brokers' start, through their catching up
         wait_cluster_whole(ctx.bootstrap, len(ctx.brokers))
-        return now_ms()
+        return healed_ms
 
     return run_with_writer(ctx, "3", f"Kafka below min ISR for {below_s:.0f}s ({', '.join(stopped)} stopped)",
                            fault, rate=rate)
@@ -144,13 +145,16 @@ def kill_partition_leader(ctx: LabContext, kills: int = 5, rate: int = 500) -> S
     def fault(result: ScenarioResult) -> int:
         topic, partition = stream_partition(ctx, since_at_start)
         victims = []
-        for _ in range(kills):
+        for kill in range(kills):
+            if kill:
+                wait_cluster_whole(ctx.bootstrap, len(ctx.brokers))  # the next kill hits a whole cluster
             leader = leader_host(ctx.bootstrap, ctx.ips, topic, partition)
             victims.append(leader)
-            process.kill_hard(leader, "kafka")  # Restart=on-failure brings it back
-            wait_cluster_whole(ctx.bootstrap, len(ctx.brokers))
+            process.kill_hard_and_wait_restart(leader, "kafka")  # Restart=on-failure brings it back
+        healed_ms = now_ms()
         result.checks["killed_leaders"] = victims
-        return now_ms()
+        wait_cluster_whole(ctx.bootstrap, len(ctx.brokers))
+        return healed_ms
 
     since_at_start = end_offsets(ctx.bootstrap, [ctx.access_topic])
     return run_with_writer(ctx, "4", f"{kills} hard kills of the stream's partition leader", fault, rate=rate)
@@ -165,8 +169,9 @@ def cut_off_partition_leader(ctx: LabContext, cut_s: float = 60, rate: int = 500
         result.checks["isolated"] = leader
         with cut_off(leader, ctx.ips):
             hold(cut_s)
+        healed_ms = now_ms()
         wait_cluster_whole(ctx.bootstrap, len(ctx.brokers))
-        return now_ms()
+        return healed_ms
 
     since_at_start = end_offsets(ctx.bootstrap, [ctx.access_topic])
     return run_with_writer(ctx, "5", f"the stream's partition leader cut off for {cut_s:.0f}s", fault, rate=rate)
@@ -193,9 +198,7 @@ def kill_filebeat(ctx: LabContext, rate: int = 1000, fault_after_s: float = FAUL
     """kill -9 Filebeat mid-stream; systemd restarts it and it resumes from its registry."""
     def fault(result: ScenarioResult) -> int:
         time.sleep(fault_after_s)
-        process.kill_hard(ctx.producer, "filebeat")  # Restart=always brings it back with its registry
-        time.sleep(3)
-        process.wait_active(ctx.producer, "filebeat")
+        process.kill_hard_and_wait_restart(ctx.producer, "filebeat")  # it resumes from its registry
         return now_ms()
 
     return run_with_writer(ctx, "9", "kill -9 Filebeat mid-stream", fault, rate=rate)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 import time
 
-from logpipe.faults.cluster import end_offsets, leader_host, wait_cluster_whole
+from logpipe.faults.cluster import end_offsets, leader_host, retrying, wait_cluster_whole
 from logpipe.faults.collect import collect
 from logpipe.faults.context import LabContext
 from logpipe.faults.host import now_ms
@@ -23,6 +23,10 @@ HOST = "suite"  # the control's lines come from the machine running the suite, n
 
 
 def ensure_control_topic(bootstrap: str) -> None:
+    retrying(lambda: _create_control_topic(bootstrap), f"creating {CONTROL_TOPIC}")
+
+
+def _create_control_topic(bootstrap: str) -> None:
     from kafka.admin import KafkaAdminClient, NewTopic
     from kafka.errors import TopicAlreadyExistsError
 
