@@ -35,12 +35,12 @@ def _reuse_inode(ctx: LabContext, scenario: str, title: str, directory: str, fir
     write_lines(ctx.producer, path, first_lines, width=WIDTH)
     shipped = [Stream(ctx.producer, path, ctx.access_topic, first_lines)]
     collect(ctx.bootstrap, since, shipped, timeout=COLLECT_TIMEOUT_S)
-    time.sleep(3)  # the registry is flushed every second: the old file's offset is on disk
-    old, new = recreate_on_same_inode(ctx.producer, path, first_lines, new_lines, width=WIDTH)
+    old, new, waited = recreate_on_same_inode(ctx.producer, path, first_lines, new_lines, width=WIDTH)
+    result.checks["seconds_until_shipper_closed_the_file"] = waited
     if old != new:
         raise LogpipeError(f"{ctx.producer}:{path} came back on inode {new}, not {old}: the filesystem did not "
                            "reuse the inode, so this run cannot test inode reuse; run it again")
-    progress(f"{path} deleted and recreated on the same inode {new} with {new_lines} lines")
+    progress(f"{path} closed by the shipper after {waited}s, deleted, recreated on inode {new} with {new_lines} lines")
     healed_ms = now_ms()
     streams = [Stream(ctx.producer, path, ctx.access_topic, first_lines + new_lines)]
     finish(ctx, result, streams, since, healed_ms, began)

@@ -5,26 +5,30 @@ from __future__ import annotations
 
 from logpipe.faults.host import python
 
-# Delete the file, wait until no process (the shipper) holds it open any more (an open file keeps its inode),
-# then create placeholders beside it until one lands on the freed inode, fill that one with all the new lines and
-# rename it into place: the shipper never sees the successor at a size below the old offset (it would call that
-# truncation and re-read from 0, hiding the trap). Placeholder names match no input glob.
+# Wait until no process (the shipper) holds the file open any more (it closes a file that has been inactive for
+# close.on_state_change.inactive, and an open file keeps its inode), delete it, then create placeholders beside it
+# until one lands on the freed inode, fill that one with all the new lines and rename it into place: the shipper
+# never sees the successor at a size below the old offset (it would call that truncation and re-read from 0,
+# hiding the trap). Placeholder names match no input glob.
 REUSE_INODE = r"""
 import glob, os, sys, time
-host, path, start, count, width = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:6])
-old = os.stat(path).st_ino
-os.unlink(path)
+host, path, start, count, width, release_timeout = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:7])
 def held():
     for fd in glob.glob("/proc/[0-9]*/fd/*"):
         try:
-            if os.readlink(fd) == path + " (deleted)":
+            if os.readlink(fd) == path:
                 return True
         except OSError:
             pass
     return False
-deadline = time.monotonic() + 60
-while held() and time.monotonic() < deadline:
-    time.sleep(0.2)
+waited = time.monotonic()
+while held():
+    if time.monotonic() - waited > release_timeout:
+        sys.exit(f"{path} is still held open after {release_timeout}s")
+    time.sleep(1)
+waited = time.monotonic() - waited
+old = os.stat(path).st_ino
+os.unlink(path)
 placeholders, found = [], None
 for attempt in range(5000):
     candidate = f"{os.path.dirname(path)}/.inode-reuse-{attempt}"
@@ -43,7 +47,7 @@ if found:
     os.rename(found, path)
 for placeholder in placeholders:
     os.unlink(placeholder)
-print(old, os.stat(path).st_ino if found else 0)
+print(old, os.stat(path).st_ino if found else 0, round(waited))
 """
 
 OVERSIZED_LINE = r"""
@@ -56,10 +60,17 @@ print(head)
 """
 
 
-def recreate_on_same_inode(host: str, path: str, start: int, count: int, width: int = 183) -> tuple[int, int]:
-    """Delete `path`, create it again, write seq start..start+count-1; (old inode, new inode)."""
-    old, new = python(host, REUSE_INODE, host, path, str(start), str(count), str(width)).split()
-    return int(old), int(new)
+# The managed Filebeat closes a file 5 min after its last line (filebeat_close_inactive), checked every few seconds.
+RELEASE_TIMEOUT_S = 420
+
+
+def recreate_on_same_inode(host: str, path: str, start: int, count: int, width: int = 183,
+                           release_timeout: int = RELEASE_TIMEOUT_S) -> tuple[int, int, int]:
+    """Once no process holds `path` open, delete it and create its successor on the same inode with seq
+    start..start+count-1; (old inode, new inode or 0 when the inode did not come back, seconds waited)."""
+    old, new, waited = python(host, REUSE_INODE, host, path, str(start), str(count), str(width),
+                              str(release_timeout)).split()
+    return int(old), int(new), int(waited)
 
 
 def append_oversized_line(host: str, path: str, marker: str, size: int) -> str:

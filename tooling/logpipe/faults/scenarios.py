@@ -63,8 +63,9 @@ def finish(ctx: LabContext, result: ScenarioResult, streams: list[Stream], since
     totals(result, reconcile(streams, arrivals))
     result.recovery_s = catch_up_seconds(streams, arrivals, healed_ms)
     result.wall_s = round(time.monotonic() - began, 1)
+    recovery = "unknown (lines missing)" if result.recovery_s is None else f"{result.recovery_s:.1f}s"
     progress(f"scenario {result.scenario}: sent {result.sent}, lost {result.lost}, dup {result.duplicated}, "
-             f"recovery {result.recovery_s}s")
+             f"recovery {recovery}")
     return result
 
 
