@@ -133,7 +133,7 @@ def watch(args: argparse.Namespace, since: float, phase: Phase, removing: bool, 
 
 def run(args: argparse.Namespace) -> Result:
     result = Result(fault=args.fault, victim=args.victim)
-    address = socket.gethostbyname(args.victim)
+    address = args.victim_address
     for _ in range(args.baseline):
         answer = who_answers((args.frontend_host, args.frontend_port), args.read_timeout) or "none"
         result.baseline[answer] = result.baseline.get(answer, 0) + 1
@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> Result:
     if missing:
         raise RuntimeError(f"before the fault, backends {missing} never answered: {result.baseline}")
     fault_path, heal_path = FAULTS[args.fault]
-    control = f"http://{args.victim}:{args.control_port}"
+    control = f"http://{address}:{args.control_port}"
     watch(args, put(control + fault_path), result.removal, removing=True, address=address)
     watch(args, put(control + heal_path), result.ret, removing=False, address=address)
     return result
@@ -150,7 +150,8 @@ def run(args: argparse.Namespace) -> Result:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--fault", choices=sorted(FAULTS), required=True)
-    parser.add_argument("--victim", required=True, help="backend host (Consul node name and DNS name)")
+    parser.add_argument("--victim", required=True, help="backend host (Consul node name)")
+    parser.add_argument("--victim-address", required=True, help="its IPv4 address (names need not resolve)")
     parser.add_argument("--expect", nargs="+", required=True, help="every backend that must answer at baseline")
     parser.add_argument("--service", default="logmaster")
     parser.add_argument("--backend", default="logmaster", help="HAProxy backend name")

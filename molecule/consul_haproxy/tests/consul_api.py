@@ -7,6 +7,7 @@ one python3 run on the host.
 from __future__ import annotations
 
 import json
+import os
 
 SERVERS = ["ch-consul-1", "ch-consul-2", "ch-consul-3"]
 BACKENDS = ["ch-backend-1", "ch-backend-2"]
@@ -42,3 +43,9 @@ def calls(host, *requests: tuple[str, str, str | None, str | None]) -> list[tupl
 
 def get(host, path: str, token: str | None = None) -> tuple[int, str]:
     return calls(host, ("GET", path, token, None))[0]
+
+
+def address_of(host, name: str) -> str:
+    """The IPv4 address of host `name`, asked on that host: container networks here need not resolve names."""
+    other = host.get_host(f"ansible://{name}", ansible_inventory=os.environ["MOLECULE_INVENTORY_FILE"])
+    return other.check_output("hostname -I").split()[0]

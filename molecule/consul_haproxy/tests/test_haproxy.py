@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from consul_api import BACKENDS
+from consul_api import BACKENDS, address_of
 
 testinfra_hosts = ["ch-producer-1"]
 STATS = "/run/haproxy/admin.sock"
@@ -51,7 +51,7 @@ def test_frontend_listens_on_loopback_only(host):
 
 
 def test_backend_servers_come_from_the_srv_records(host):
-    addresses = host.check_output("getent ahostsv4 %s %s | awk '{print $1}' | sort -u", *BACKENDS).split()
+    addresses = [address_of(host, name) for name in BACKENDS]
     state = servers(host)
     # srv_op_state 2 = running; admin bits 0x3F = maintenance or drain (0x40 only marks a DNS-set address).
     live = [s for s in state if s["srv_op_state"] == "2" and int(s["srv_admin_state"]) & 0x3F == 0]
@@ -64,7 +64,8 @@ def test_backends_follow_consul_health_with_no_reload(host):
     before = workers(host)
     results = []
     for fault, victim in FAULTS:
-        run = host.run("lp-probe --fault %s --victim %s --expect %s %s", fault, victim, *BACKENDS)
+        run = host.run("lp-probe --fault %s --victim %s --victim-address %s --expect %s %s", fault, victim,
+                       address_of(host, victim), *BACKENDS)
         result = json.loads(run.stdout)
         assert run.rc == 0 and not result.get("error"), result
         results.append(result)
