@@ -34,8 +34,10 @@ else
   say "$conf already configured"
 fi
 
-# 3. Python virtualenv in the cache, keyed by the pinned constraints, linked as .venv.
-key=$(sed -n "/^dependencies/,/^]/p" "$here/pyproject.toml" | cat "$here/constraints.txt" - | sha256sum | cut -c1-12)
+# 3. Python virtualenv in the cache, keyed by the pinned constraints and this clone's path (the package is an
+#    editable install of this clone, so two clones never share, and re-point, one venv), linked as .venv.
+key=$( { printf '%s\n' "$here"; cat "$here/constraints.txt"; sed -n "/^dependencies/,/^]/p" "$here/pyproject.toml"; } \
+  | sha256sum | cut -c1-12)
 venv="$cache/venv-$key"
 if [[ ! -x $venv/bin/logpipe ]]; then
   say "creating virtualenv $venv"
@@ -45,8 +47,5 @@ if [[ ! -x $venv/bin/logpipe ]]; then
   "$venv/bin/pip" install -q -c "$here/constraints.txt" -e "$here"
 else
   say "virtualenv $venv up to date"
-  # The editable install points at one clone; re-point it when this clone is new.
-  "$venv/bin/python" -c 'import logpipe, sys; sys.exit(0 if logpipe.__file__.startswith(sys.argv[1]) else 1)' "$here" \
-    || "$venv/bin/pip" install -q --no-deps -e "$here"
 fi
 ln -sfn "$venv" "$here/.venv"
