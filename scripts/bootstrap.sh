@@ -26,7 +26,8 @@ fi
 # 2. podman: runc runtime and no default ulimits (the defaults cannot be applied in this sandbox).
 conf=/etc/containers/containers.conf
 want=$'# written by logpipe scripts/bootstrap.sh\n[containers]\ndefault_ulimits = []\n\n[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n'
-if [[ ! -f $conf ]] || [[ "$(cat "$conf")" != "$want" ]]; then
+# Compared with a trailing marker: $(...) strips trailing newlines, and `want` ends with one.
+if [[ ! -f $conf ]] || [[ "$(cat "$conf"; echo .)" != "$want." ]]; then
   say "writing $conf (runc, default_ulimits = [])"
   mkdir -p /etc/containers
   printf '%s' "$want" > "$conf"
