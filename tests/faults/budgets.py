@@ -17,3 +17,9 @@ def filebeat_in_flight_events() -> int:
 
 
 IN_FLIGHT_EVENTS = filebeat_in_flight_events()
+
+
+def assert_nothing_lost(result, duplicate_budget: int) -> None:
+    """At-least-once: every line arrived, and no more duplicates than the interruptions can explain."""
+    assert result.lost == 0, result
+    assert result.duplicated <= duplicate_budget, result
