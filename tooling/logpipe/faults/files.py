@@ -3,7 +3,7 @@ identity trap of inode-based file tracking), and write one oversized line."""
 
 from __future__ import annotations
 
-from logpipe.faults.host import python
+from logpipe.lab.hosts import run_python
 
 # Wait until no process (the shipper) holds the file open any more (it closes a file that has been inactive for
 # close.on_state_change.inactive, and an open file keeps its inode), delete it, then create placeholders beside it
@@ -68,11 +68,11 @@ def recreate_on_same_inode(host: str, path: str, start: int, count: int, width: 
                            release_timeout: int = RELEASE_TIMEOUT_S) -> tuple[int, int, int]:
     """Once no process holds `path` open, delete it and create its successor on the same inode with seq
     start..start+count-1; (old inode, new inode or 0 when the inode did not come back, seconds waited)."""
-    old, new, waited = python(host, REUSE_INODE, host, path, str(start), str(count), str(width),
+    old, new, waited = run_python(host, REUSE_INODE, host, path, str(start), str(count), str(width),
                               str(release_timeout)).split()
     return int(old), int(new), int(waited)
 
 
 def append_oversized_line(host: str, path: str, marker: str, size: int) -> str:
     """Append one `size`-byte test line whose path field is `marker`; the line's head (unique prefix)."""
-    return python(host, OVERSIZED_LINE, host, path, marker, str(size))
+    return run_python(host, OVERSIZED_LINE, host, path, marker, str(size))

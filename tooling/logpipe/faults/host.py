@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import time
 
 from logpipe.errors import LogpipeError
@@ -18,15 +17,6 @@ def sh(host: str, script: str, check: bool = True) -> str:
     if check:
         return output(["podman", "exec", host, "sh", "-c", script])
     proc = run(["podman", "exec", host, "sh", "-c", script], check=False, capture=True)
-    return proc.stdout.decode().strip()
-
-
-def python(host: str, script: str, *args: str) -> str:
-    """Run a python3 program on `host` (the image has python3, not our venv); its stdout."""
-    proc = subprocess.run(["podman", "exec", host, "python3", "-c", script, *args], capture_output=True,
-                          check=False)
-    if proc.returncode != 0:
-        raise LogpipeError(f"python on {host} failed (exit {proc.returncode}): {proc.stderr.decode()[-800:]}")
     return proc.stdout.decode().strip()
 
 

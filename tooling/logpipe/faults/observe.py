@@ -6,7 +6,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from logpipe.faults.host import python, sh
+from logpipe.faults.host import sh
+from logpipe.lab.hosts import run_python
 
 FILEBEAT_ACKED = r"""
 import json, sys, urllib.request
@@ -17,7 +18,7 @@ print(stats["libbeat"]["output"]["events"]["acked"])
 
 def filebeat_acked(host: str, port: int = 5066) -> int:
     """Events the Filebeat on `host` has had ACKed since it started."""
-    return int(python(host, FILEBEAT_ACKED, str(port)))
+    return int(run_python(host, FILEBEAT_ACKED, str(port)))
 
 
 def haproxy_servers(host: str) -> list[dict[str, str]]:

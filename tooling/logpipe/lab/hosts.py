@@ -6,6 +6,7 @@ import json
 import subprocess
 from dataclasses import dataclass
 
+from logpipe.errors import LogpipeError
 from logpipe.lab.shell import output, progress, run, wait_until
 
 LAB_LABEL = "logpipe.lab"
@@ -70,3 +71,12 @@ def remove_lab(lab: str, network: str) -> list[str]:
     if network_exists(network):
         run(["podman", "network", "rm", "-f", network])
     return removed
+
+
+def run_python(host: str, script: str, *args: str) -> str:
+    """Run a python3 program on `host` (the image has python3, not our venv); its stdout. LogpipeError naming the
+    host and the program's stderr when it fails."""
+    proc = subprocess.run(["podman", "exec", host, "python3", "-c", script, *args], capture_output=True, check=False)
+    if proc.returncode != 0:
+        raise LogpipeError(f"python on {host} failed (exit {proc.returncode}): {proc.stderr.decode()[-800:]}")
+    return proc.stdout.decode().strip()

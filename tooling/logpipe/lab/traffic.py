@@ -3,13 +3,13 @@ back from Kafka, and reconcile (sent, received, lost, duplicated, latency, rate)
 
 from __future__ import annotations
 
-import subprocess
 import time
 from collections.abc import Callable, Iterable
 
 import yaml
 
 from logpipe.errors import LogpipeError
+from logpipe.lab.hosts import run_python
 from logpipe.lab.reconcile import Arrival, Stream, format_table, reconcile
 from logpipe.lab.shell import progress, step
 from logpipe.lab.state import LabState
@@ -35,11 +35,7 @@ with open(path, "a", buffering=1 << 16) as out:
 
 def write_lines(host: str, path: str, count: int, start: int = 0, width: int = 183, rate: int = 0) -> None:
     """Append `count` test lines (seq start..start+count-1) to `path` on container host `host`."""
-    cmd = ["podman", "exec", host, "python3", "-c", WRITER, host, path, str(start), str(count), str(width),
-           str(rate)]
-    proc = subprocess.run(cmd, capture_output=True, check=False)
-    if proc.returncode != 0:
-        raise LogpipeError(f"writing test lines to {host}:{path} failed: {proc.stderr.decode()[-500:]}")
+    run_python(host, WRITER, host, path, str(start), str(count), str(width), str(rate))
 
 
 def read_topics(bootstrap: str, topics: Iterable[str], expected: int | None, quiet_seconds: float = 60.0,
@@ -107,10 +103,7 @@ def dead_letter_probe(state: LabState, host: str, topic: str = "logs.dead-letter
     stamp = time.time_ns()
     # Dead-letter records carry the event's file path too: the marker must appear only in the probe lines.
     marker, path = f"dlq-marker-{stamp}", f"/var/log/app/access-probe-{stamp}.log"
-    proc = subprocess.run(["podman", "exec", host, "python3", "-c", DEAD_LETTER_PROBE, path, marker,
-                           f"padding {stamp} "], capture_output=True, check=False)
-    if proc.returncode != 0:
-        raise LogpipeError(f"writing the dead-letter probe to {host}:{path} failed: {proc.stderr.decode()[-500:]}")
+    run_python(host, DEAD_LETTER_PROBE, path, marker, f"padding {stamp} ")
     arrivals = read_topics(endpoints(state)["kafka_bootstrap"], [topic], expected=None, quiet_seconds=30,
                            until=lambda found: sum(marker.encode() in a.value for a in found) >= 2)
     probes = [a for a in arrivals if marker.encode() in a.value]
