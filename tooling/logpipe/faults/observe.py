@@ -1,5 +1,5 @@
-"""Read-only probes of a producer host: Filebeat's ACK counter (its offsets advance only on ACK) and which
-logmaster addresses the local HAProxy is sending to."""
+"""Read-only probes of a producer host: Filebeat's ACK counter (its offsets advance only on ACK), which
+logmaster addresses the local HAProxy is sending to, and the stranded-file check's restarts of Filebeat."""
 
 from __future__ import annotations
 
@@ -39,6 +39,12 @@ def serving(servers: list[dict[str, str]]) -> list[str]:
     """IPs with open sessions, busiest first."""
     busy = sorted((-int(r.get("scur") or 0), r["addr"].rsplit(":", 1)[0]) for r in servers if r.get("scur", "0") != "0")
     return [ip for _, ip in busy]
+
+
+def stranded_check_restarts(host: str, since_ms: int) -> list[str]:
+    """The stranded-file check's reports (files it found, and its restarts of Filebeat) since `since_ms`."""
+    journal = sh(host, f"journalctl -u filebeat-stranded-check.service --since @{since_ms // 1000} -o cat --no-pager")
+    return [line for line in journal.splitlines() if line.startswith(("stranded:", "restarting"))]
 
 
 def seconds_until(predicate: Callable[[], bool], timeout: float, interval: float = 0.5) -> float | None:

@@ -15,7 +15,8 @@ from logpipe.faults.context import LabContext
 from logpipe.faults.host import now_ms
 from logpipe.faults.measure import ScenarioResult, catch_up_seconds, totals
 from logpipe.faults.network import cut_off
-from logpipe.faults.observe import filebeat_acked, haproxy_servers, in_rotation, seconds_until, serving
+from logpipe.faults.observe import (filebeat_acked, haproxy_servers, in_rotation, seconds_until, serving,
+                                    stranded_check_restarts)
 from logpipe.faults.writer import BackgroundWriter
 from logpipe.lab.reconcile import Stream, reconcile
 from logpipe.lab.shell import progress, step
@@ -184,14 +185,21 @@ def logmasters_down_while_rotating(ctx: LabContext, down_s: float = 600, rotatio
     """Every logmaster stopped for `down_s` while the application rotates its file `rotations` times.
 
     Rotation renames to NAME-rN.log, evenly spaced from the writer's start, so inside the outage."""
+    began_ms = now_ms()
+
     def fault(result: ScenarioResult) -> int:
         time.sleep(fault_after_s)
         with process.stopped(ctx.logmasters, "logmaster"):
             hold(down_s)
         return now_ms()
 
-    return run_with_writer(ctx, "7", f"every logmaster down {down_s:.0f}s, {rotations} rotations meanwhile", fault,
-                           rate=rate, rotate_every_s=int(down_s // (rotations + 1)), max_rotations=rotations)
+    result = run_with_writer(ctx, "7", f"every logmaster down {down_s:.0f}s, {rotations} rotations meanwhile",
+                             fault, rate=rate, rotate_every_s=int(down_s // (rotations + 1)),
+                             max_rotations=rotations)
+    # How the rotated files' tails were resumed (filebeat_stranded_check): each restart and what it found.
+    reports = stranded_check_restarts(ctx.producer, began_ms)
+    result.checks["stranded_check_restarts"] = sum(line.startswith("restarting") for line in reports)
+    return result
 
 
 # 9 ------------------------------------------------------------------------------------------------------------
