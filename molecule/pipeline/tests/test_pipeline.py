@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +57,7 @@ WRITER = r'''
 import json, sys
 run, log_dir, access, app, other, big = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:])
 import os
+import time
 os.makedirs(log_dir, exist_ok=True)
 with open(f"{log_dir}/access.log", "a") as f:
     for seq in range(access):
@@ -184,3 +186,27 @@ def test_services_enabled_and_running(name: str, service: str) -> None:
 def test_logmaster_health_is_ok() -> None:
     body = json.loads(python_on(node("pl-logmaster-1"), "python3", FETCH, "http://127.0.0.1:9600/health"))
     assert body["status"] == "ok", body
+
+
+def test_stranded_file_check_reads_the_registry_and_finds_every_file_shipped(pipeline: Run) -> None:
+    """The filebeat role's stranded-file check against the real registry: each file of the run is known with the
+    same identity and an offset at its end, and none is reported stranded (a misread registry lists no file, or
+    offsets short of the size). Its timer is installed and waiting."""
+    producer = node("pl-producer-1")
+    timer = producer.service("filebeat-stranded-check.timer")
+    assert timer.is_enabled and timer.is_running
+    command = ("python3 /usr/local/libexec/logpipe/filebeat-stranded-check "
+               "--config /etc/filebeat/stranded-check.json --list")
+    for _ in range(15):  # the registry is flushed every second after the last ACK
+        out = run_ok(producer, command)
+        listed = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+        rows = {Path(row["source"]).name: row for row in listed if row["source"].startswith(LOG_DIR)}
+        if {"access.log", "app.log", "other.log"} <= set(rows) and all(
+                r["offset"] == r["size"] for r in rows.values()):
+            break
+        time.sleep(1)
+    print(f"stranded-file check: {rows}")
+    assert "stranded:" not in out, out
+    assert {"access.log", "app.log", "other.log"} <= set(rows)
+    for row in rows.values():
+        assert row["same_file"] and row["offset"] == row["size"] and not row["stranded"], row

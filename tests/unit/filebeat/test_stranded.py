@@ -186,8 +186,11 @@ def test_observe_finds_the_file_only_once_its_reader_has_closed_it(tmp_path):
     write_registry(tmp_path / "registry", {key: entry(path, 51, f"fingerprint::{fingerprint(path)}")}, 1, [])
     cfg = config(tmp_path, [str(tmp_path / "access*.log")], grace_s=0)
     with path.open("rb"):  # this process plays Filebeat holding the reader open
-        assert stranded.observe(cfg, os.getpid()) == []
-    [found] = stranded.observe(cfg, os.getpid())
+        held = stranded.observe(cfg, os.getpid())
+        assert held.stranded == []
+        assert held.listing() == [{"source": str(path), "input": INPUT, "offset": 51, "size": 510, "same_file": True,
+                                   "held_open": True, "stranded": False}]
+    [found] = stranded.observe(cfg, os.getpid()).stranded
     assert found.source == str(path) and found.size - found.offset == 9 * 51
 
 

@@ -228,12 +228,33 @@ def find_stranded(cursors: Iterable[Cursor], matched: Mapping[str, set[str]], vi
     return stranded
 
 
-def observe(config: Config, pid: int) -> list[Stranded]:
+@dataclass(frozen=True)
+class Observation:
+    """Every considered file (its cursor and what is on disk) and the ones found stranded."""
+
+    files: list[tuple[Cursor, FileView | None, bool]]  # cursor, view, held open by the shipper
+    stranded: list[Stranded]
+
+    def listing(self) -> list[dict]:
+        """One JSON-ready row per file: what `--list` prints for an operator (or a test) to read."""
+        stranded = {item.source for item in self.stranded}
+        return [{"source": cursor.source, "input": cursor.input_id, "offset": cursor.offset,
+                 "size": None if view is None else view.size, "same_file": view is not None and same_file(cursor, view),
+                 "held_open": held, "stranded": cursor.source in stranded}
+                for cursor, view, held in self.files]
+
+
+def observe(config: Config, pid: int) -> Observation:
     cursors = filestream_cursors(load_registry(config.registry))
     matched = matched_paths(config.inputs)
+    considered = [c for c in cursors if c.source in matched.get(c.input_id, ())]
     views = {c.key: view_file(c.source, c.offset, config.fingerprint_offset, config.fingerprint_length)
-             for c in cursors if c.source in matched.get(c.input_id, ())}
-    return find_stranded(cursors, matched, views, open_files(pid), time.time(), config.grace_s, process_age_s(pid))
+             for c in considered}
+    held = open_files(pid)
+    stranded = find_stranded(considered, matched, views, held, time.time(), config.grace_s, process_age_s(pid))
+    files = [(c, views[c.key], views[c.key] is not None and (views[c.key].device, views[c.key].inode) in held)
+             for c in considered]
+    return Observation(files, stranded)
 
 
 # Command ----------------------------------------------------------------------------------------------------------
@@ -248,17 +269,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--config", type=Path, required=True, help="JSON: registry, inputs, grace_s, fingerprint_*")
     parser.add_argument("--restart", action="store_true", help="restart the unit when a file is stranded")
+    parser.add_argument("--list", action="store_true", help="print every input file's state as a JSON line")
     args = parser.parse_args(argv)
     config = Config.load(args.config)
     pid = main_pid(config.unit)
     if pid == 0:
         print(f"{config.unit} is not running; nothing to check")
         return 0
-    stranded = observe(config, pid)
-    for item in stranded:
+    observation = observe(config, pid)
+    if args.list:
+        for row in observation.listing():
+            print(json.dumps(row))
+    for item in observation.stranded:
         print(f"stranded: {item.describe()}")
-    if stranded and args.restart:
-        print(f"restarting {config.unit} so that it reopens {len(stranded)} file(s) from their registry offsets")
+    if observation.stranded and args.restart:
+        print(f"restarting {config.unit} so that it reopens {len(observation.stranded)} file(s) from their "
+              "registry offsets")
         subprocess.run(["systemctl", "restart", config.unit], check=True)
     return 0
 
