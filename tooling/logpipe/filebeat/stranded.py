@@ -43,7 +43,7 @@ class Config:
     registry: Path  # <path.data>/registry/filebeat
     inputs: dict[str, list[str]]  # filestream input id -> its path globs
     unit: str = "filebeat"
-    grace_s: float = 60.0
+    grace_s: float = 30.0
     fingerprint_offset: int = 0
     fingerprint_length: int = 1024
 
@@ -51,7 +51,7 @@ class Config:
     def load(cls, path: Path) -> Config:
         raw = json.loads(path.read_text())
         return cls(Path(raw["registry"]), {str(k): list(v) for k, v in raw["inputs"].items()},
-                   raw.get("unit", "filebeat"), float(raw.get("grace_s", 60)),
+                   raw.get("unit", "filebeat"), float(raw.get("grace_s", 30)),
                    int(raw.get("fingerprint_offset", 0)), int(raw.get("fingerprint_length", 1024)))
 
 
