@@ -1,10 +1,11 @@
 """Find files Filebeat has stopped reading although complete lines remain unread, and restart it to resume them.
 
-Why: filestream closes a reader after `close.on_state_change.inactive` without a read, and a reader blocked by
-backpressure (the output down) does not read. Once closed, a file is only reopened when the scanner sees it change
-(or on start), so a rotated file that stops growing during an outage keeps its unread tail until Filebeat restarts
-(fault scenario 7: 39,933 of 63,250 lines stranded after a 10-minute logmaster outage). A start reopens every
-file from its registry offset; the lines in flight are resent, none are lost.
+Why: filestream cancels a reader after `close.on_state_change.inactive` without a read, and a reader blocked by
+backpressure (the output down) does not read: it leaves as soon as its publish returns, at the heal. A file is
+reopened only when the scanner sees it change (or on start), so a file that no longer changes after an outage (a
+rotated one, or a live one whose writer went quiet) keeps its unread tail until Filebeat restarts (fault scenario
+7: 39,933 of 63,250 lines stranded after a 10-minute logmaster outage). A start reopens every file from its
+registry offset; the lines in flight are resent, none are lost.
 
 A file counts as stranded when all of these hold:
 - its registry entry (same identity: fingerprint or inode-device) has an offset below the last newline;
@@ -38,7 +39,7 @@ READ_CHUNK = 1 << 16
 
 @dataclass(frozen=True)
 class Config:
-    """What the role renders to JSON (roles/filebeat/templates/stranded-check.json.j2)."""
+    """What the role writes to JSON (roles/filebeat/tasks/stranded_check.yml)."""
 
     registry: Path  # <path.data>/registry/filebeat
     inputs: dict[str, list[str]]  # filestream input id -> its path globs
