@@ -16,7 +16,8 @@ NO_INTERRUPTION_DUPLICATES = 0
 FILEBEAT_KILL_DUPLICATES = IN_FLIGHT_EVENTS
 
 
-# Not quick: the managed Filebeat releases the shipped file only after close.on_state_change.inactive (1 min in the lab).
+# Not quick: the managed Filebeat releases the shipped file only after close.on_state_change.inactive
+# (1 min in the lab).
 def test_6_inode_reuse_keeps_the_first_line_of_the_new_file(run_scenario):
     result = run_scenario(file_scenarios.inode_reuse, first_lines=200, new_lines=1000)
     assert result.checks["first_new_line_intact"], result.checks
