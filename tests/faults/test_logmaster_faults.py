@@ -24,7 +24,7 @@ def test_1_every_logmaster_killed_for_30s_loses_nothing(run_scenario):
     assert result.checks["filebeat_acked_while_down"] == 0, result.checks
 
 
-@pytest.mark.faults_quick
+# Not in make test (2 min 40 s; make test keeps a margin under 45 min): make faults-long, which CI also runs.
 def test_2_a_hung_logmaster_leaves_rotation_and_nothing_is_lost(run_scenario):
     result = run_scenario(scenarios.freeze_one_logmaster, frozen_s=120)
     out_s = result.checks["out_of_rotation_s"]
