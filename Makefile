@@ -34,7 +34,7 @@ molecule: setup
 	LOGPIPE_MOLECULE_SCENARIOS=all $(VENV)/pytest -p no:cacheprovider tests/molecule tests/lab
 
 # The fault suite of shared/reliability.md (docs/faults.md); ends with a lost / duplicates / recovery table.
-# `-m "faults and faults_quick"` runs only the scenarios of about 3 minutes or less.
+# `-m "faults and faults_quick"` runs only the ones make test runs.
 faults: setup
 	@$(VENV)/pytest -p no:cacheprovider -m faults tests/faults
 

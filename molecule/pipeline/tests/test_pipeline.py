@@ -57,7 +57,6 @@ WRITER = r'''
 import json, sys
 run, log_dir, access, app, other, big = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:])
 import os
-import time
 os.makedirs(log_dir, exist_ok=True)
 with open(f"{log_dir}/access.log", "a") as f:
     for seq in range(access):

@@ -112,8 +112,8 @@ def scene(tmp_path: Path, lines: int = 10, acked_lines: int = 4, tail: str = "",
 
 def decide(cursor, view, path, held=frozenset(), grace_s=60, shipper_age_s=600, matched=None):
     matched = {INPUT: {str(path)}} if matched is None else matched
-    return stranded.find_stranded([cursor], matched, {cursor.key: view}, set(held), time.time(), grace_s,
-                                  shipper_age_s)
+    return stranded.find_stranded(stranded.input_cursors([cursor], matched), {cursor.key: view}, set(held),
+                                  time.time(), grace_s, shipper_age_s)
 
 
 def test_a_closed_idle_file_with_unread_lines_is_stranded(tmp_path):

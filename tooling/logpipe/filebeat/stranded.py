@@ -78,6 +78,9 @@ class FileView:
     fingerprint: str | None  # sha256 hex of the fingerprint window, None when the file is shorter than it
     unread_complete_line: bool  # a newline exists after the cursor's offset
 
+    def held_by(self, held: set[tuple[int, int]]) -> bool:
+        return (self.device, self.inode) in held
+
 
 @dataclass(frozen=True)
 class Stranded:
@@ -210,21 +213,25 @@ def matched_paths(inputs: Mapping[str, list[str]]) -> dict[str, set[str]]:
             for input_id, patterns in inputs.items()}
 
 
-def find_stranded(cursors: Iterable[Cursor], matched: Mapping[str, set[str]], views: Mapping[str, FileView | None],
-                  held: set[tuple[int, int]], now: float, grace_s: float, shipper_age_s: float) -> list[Stranded]:
-    """The cursors whose file has complete unread lines that the running Filebeat will not read by itself."""
+def input_cursors(cursors: Iterable[Cursor], matched: Mapping[str, set[str]]) -> list[Cursor]:
+    """The cursors of files their input matches now; the others (a removed input's, a path no glob matches any
+    more) are not Filebeat's to read, after a restart either."""
+    return [cursor for cursor in cursors if cursor.source in matched.get(cursor.input_id, ())]
+
+
+def find_stranded(cursors: Iterable[Cursor], views: Mapping[str, FileView | None], held: set[tuple[int, int]],
+                  now: float, grace_s: float, shipper_age_s: float) -> list[Stranded]:
+    """The cursors (of input files) whose file has complete unread lines that the running Filebeat will not read
+    by itself."""
     if shipper_age_s < grace_s:
         return []  # a fresh process opens every file on its first scan
     stranded = []
     for cursor in cursors:
-        if cursor.source not in matched.get(cursor.input_id, ()):
-            continue  # not an input's file (any more): Filebeat would not read it after a restart either
         view = views.get(cursor.key)
         if view is None or not same_file(cursor, view):
             continue
         idle_s = now - view.mtime
-        if (view.size > cursor.offset and view.unread_complete_line and idle_s >= grace_s
-                and (view.device, view.inode) not in held):
+        if view.size > cursor.offset and view.unread_complete_line and idle_s >= grace_s and not view.held_by(held):
             stranded.append(Stranded(cursor.source, cursor.offset, view.size, idle_s))
     return stranded
 
@@ -246,15 +253,12 @@ class Observation:
 
 
 def observe(config: Config, pid: int) -> Observation:
-    cursors = filestream_cursors(load_registry(config.registry))
-    matched = matched_paths(config.inputs)
-    considered = [c for c in cursors if c.source in matched.get(c.input_id, ())]
+    cursors = input_cursors(filestream_cursors(load_registry(config.registry)), matched_paths(config.inputs))
     views = {c.key: view_file(c.source, c.offset, config.fingerprint_offset, config.fingerprint_length)
-             for c in considered}
+             for c in cursors}
     held = open_files(pid)
-    stranded = find_stranded(considered, matched, views, held, time.time(), config.grace_s, process_age_s(pid))
-    files = [(c, views[c.key], views[c.key] is not None and (views[c.key].device, views[c.key].inode) in held)
-             for c in considered]
+    stranded = find_stranded(cursors, views, held, time.time(), config.grace_s, process_age_s(pid))
+    files = [(c, views[c.key], views[c.key] is not None and views[c.key].held_by(held)) for c in cursors]
     return Observation(files, stranded)
 
 
