@@ -121,8 +121,8 @@ def up(state: LabState, tags: str | None = None, skip_ansible: bool = False) -> 
     lab_hosts.ensure_network(state.network, state.name)
     for host in sorted(provisioned):
         lab_hosts.start_host(host, tag, state.network, state.name)
+    lab_hosts.wait_for_systemd(sorted(provisioned))
     for host in sorted(provisioned):
-        lab_hosts.wait_for_systemd(host)
         state.hosts[host] = {"ip": lab_hosts.host_ip(host, state.network), "groups": provisioned[host]["groups"]}
     state.save()
     write_inventory(state, provisioned, inventory["all"].get("vars", {}))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from dataclasses import dataclass
 
 from logpipe.errors import LogpipeError
-from logpipe.lab.shell import output, progress, run, wait_until
+from logpipe.lab.shell import output, progress, run
 
 LAB_LABEL = "logpipe.lab"
 
@@ -47,11 +48,67 @@ def system_state(name: str) -> str:
     return proc.stdout.decode().strip() or "unreachable"
 
 
-def wait_for_systemd(name: str, timeout: float = 120) -> str:
-    state = wait_until(lambda: (s := system_state(name)) in {"running", "degraded"} and s,
-                       what=f"systemd on {name} to finish booting", timeout=timeout)
-    progress(f"{name}: systemd {state}")
-    return state
+def container_status(name: str) -> str:
+    proc = subprocess.run(["podman", "inspect", "-f", "{{.State.Status}}", name], capture_output=True, check=False)
+    return proc.stdout.decode().strip() or "missing"
+
+
+BOOTED = {"running", "degraded"}
+
+
+def boot_verdict(status: str, state: str) -> str:
+    """`booted`, `exited` (PID 1 is gone: waiting cannot help) or `waiting`, from the container's status and
+    `systemctl is-system-running`."""
+    if status in {"exited", "stopped", "missing"}:
+        return "exited"
+    return "booted" if status == "running" and state in BOOTED else "waiting"
+
+
+def _tail(cmd: list[str], lines: int) -> str:
+    proc = subprocess.run(cmd, capture_output=True, check=False)
+    text = (proc.stdout + proc.stderr).decode(errors="replace").strip().splitlines()
+    return "\n".join("      " + line for line in text[-lines:])
+
+
+def boot_diagnosis(name: str) -> str:
+    """What a stuck or dead host shows: its container status, PID 1's output, systemd's pending jobs, failed units
+    and its own journal."""
+    status = container_status(name)
+    parts = [f"  {name}: container {status}, systemd {system_state(name) if status == 'running' else '-'}",
+             "    podman logs (last lines):", _tail(["podman", "logs", "--tail", "15", name], 15)]
+    if status == "running":
+        in_host = ["podman", "exec", name]
+        parts += ["    pending jobs:", _tail([*in_host, "systemctl", "list-jobs", "--no-pager"], 15),
+                  "    failed units:", _tail([*in_host, "systemctl", "--failed", "--no-pager"], 10),
+                  "    systemd's journal (last lines):",
+                  _tail([*in_host, "journalctl", "-b", "_PID=1", "-n", "15", "--no-pager"], 15)]
+    return "\n".join(parts)
+
+
+def wait_for_systemd(names: list[str], timeout: float = 300) -> None:
+    """Wait until systemd has finished booting on every host (half a second on an idle machine). A host whose PID 1
+    died, or that is still booting after half the timeout, is restarted once, its diagnosis printed; if it fails
+    again, the error carries the diagnosis of each host that did not boot."""
+    pending, restarted = set(names), set()
+    began = time.monotonic()
+    while pending:
+        waited = time.monotonic() - began
+        for name in sorted(pending):
+            status, state = container_status(name), system_state(name)
+            verdict = boot_verdict(status, state)
+            if verdict == "booted":
+                progress(f"{name}: systemd {state}")
+                pending.discard(name)
+            elif name not in restarted and (verdict == "exited" or waited > timeout / 2):
+                progress(f"{name} did not boot after {waited:.0f}s; restarting it once\n{boot_diagnosis(name)}")
+                restarted.add(name)
+                subprocess.run(["podman", "restart", "-t", "5", name], capture_output=True, check=False)
+            elif verdict == "exited" or waited > timeout:
+                stuck = sorted(pending) if waited > timeout else [name]
+                raise LogpipeError(f"systemd did not finish booting on {', '.join(stuck)} ({waited:.0f}s, restarted "
+                                   f"once):\n" + "\n".join(boot_diagnosis(host) for host in stuck))
+        if pending:
+            time.sleep(1)
 
 
 def host_ip(name: str, network: str) -> str:
