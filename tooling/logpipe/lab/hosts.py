@@ -34,8 +34,7 @@ def container_exists(name: str) -> bool:
 
 def start_host(name: str, image: str, network: str, lab: str) -> None:
     if container_exists(name):
-        state = output(["podman", "inspect", "-f", "{{.State.Status}}", name])
-        if state != "running":
+        if container_status(name) != "running":
             run(["podman", "start", name])
         return
     run(["podman", "run", "-d", "--name", name, "--hostname", name, "--network", network, "--privileged",
