@@ -23,8 +23,7 @@ lab-down: bootstrap
 	@$(LOGPIPE) lab down
 
 lint: bootstrap
-	@$(VENV)/ruff check tooling tests benchmarks ansible
-	@$(VENV)/yamllint roles ansible inventories molecule
+	@scripts/lint.sh
 
 test: setup lint
 	@scripts/test.sh
