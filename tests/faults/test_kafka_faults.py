@@ -19,8 +19,14 @@ LEADER_KILL_DUPLICATES = LEADER_KILLS * IN_FLIGHT_EVENTS
 CUT_OFF_DUPLICATES = IN_FLIGHT_EVENTS
 
 
-def test_3_kafka_below_min_isr_for_5_min_loses_nothing(run_scenario):
-    result = run_scenario(scenarios.below_min_isr, below_s=300)
+# Below min ISR for 150 s, not reliability.md's 5 min: long enough that the logmaster's own delivery.timeout.ms
+# (120 s, the production default the lab runs) expires on the windows caught in the outage and Filebeat's 30 s
+# timeout has resent them several times; after that point a longer outage exercises nothing new.
+BELOW_S = 150
+
+
+def test_3_kafka_below_min_isr_loses_nothing(run_scenario):
+    result = run_scenario(scenarios.below_min_isr, below_s=BELOW_S)
     assert_nothing_lost(result, BELOW_MIN_ISR_DUPLICATES)
 
 
