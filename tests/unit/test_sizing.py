@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -21,6 +20,7 @@ from logpipe.sizing import (
     broker_settings,
     hardware_from_dict,
 )
+from tests.support.ansible_plugins import load_filters
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -118,16 +118,8 @@ def test_hardware_from_dict_names_missing_fields() -> None:
     assert hardware_from_dict({"vcpus": 2, "memory_mib": 2048, "data_dirs": ("/d",)}).storage == "ebs"
 
 
-def _load_filter_module():
-    spec = importlib.util.spec_from_file_location("logpipe_sizing_filter", REPO / "ansible/plugins/filter/sizing.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_filter_plugin_returns_the_contract_dict() -> None:
-    filters = _load_filter_module().FilterModule().filters()
+    filters = load_filters()
     out = filters["kafka_broker_sizing"]({"vcpus": 8, "memory_mib": 62464, "storage": "instance",
                                           "data_dirs": ["/data/0", "/data/1"]})
     assert out == {"num.io.threads": 8, "num.network.threads": 3, "num.replica.fetchers": 2,
@@ -137,7 +129,7 @@ def test_filter_plugin_returns_the_contract_dict() -> None:
 def test_filter_plugin_rejects_bad_input_with_ansible_error() -> None:
     from ansible.errors import AnsibleFilterError
 
-    filters = _load_filter_module().FilterModule().filters()
+    filters = load_filters()
     with pytest.raises(AnsibleFilterError, match="'storage'"):
         filters["kafka_broker_sizing"]({"vcpus": 8, "memory_mib": 4096, "storage": "tape", "data_dirs": ["/d"]})
 

@@ -84,8 +84,10 @@ measures:
 """
 
 import json  # noqa: E402
+from functools import partial  # noqa: E402
 
 from ansible.module_utils.basic import AnsibleModule  # noqa: E402
+from ansible.module_utils.logpipe_adapter import logpipe_errors  # noqa: E402
 
 
 def main() -> None:
@@ -104,45 +106,36 @@ def main() -> None:
         required_if=[("scenario", "add_brokers", ("add",)), ("scenario", "remove_brokers", ("remove",))],
         supports_check_mode=True,
     )
-    try:
-        from logpipe.errors import LogpipeError
-        from logpipe.placement import Broker, Options, plan
-        from logpipe.placement import admin as live
-        from logpipe.placement.apply import apply_plan, leftover_throttles
-        from logpipe.placement.output import reassignment
-        from logpipe.placement.verify import verify
-    except ImportError as exc:
-        module.fail_json(msg=f"kafka_reassignment needs the logpipe package and kafka-python in the interpreter "
-                             f"running the module ({exc}); run it with delegate_to: localhost from the logpipe "
-                             "virtualenv")
-        return
-
     p = module.params
     client = None
     log: list[str] = []
     try:
-        client = live.connect(",".join(p["bootstrap_servers"]))
-        current = live.read_cluster(client)
-        add = [Broker(int(b["id"]), b.get("rack"), int(b.get("capacity_bytes", 0))) for b in p["add"]]
-        result = plan(current, add=add, remove=p["remove"], leaders_only=p["scenario"] == "leaders",
-                      scenario=p["scenario"], options=Options(disk_limit=p["disk_limit"]))
-        changed = bool(result.changed)
-        measures = {"before": result.measures_before().as_dict(), "planned": result.measures().as_dict()}
-        if changed and not module.check_mode:
-            apply_plan(client, result.before, result.after, current, batch_size=p["batch_size"],
-                       throttle_bytes=p["throttle_bytes"], batch_timeout=p["batch_timeout"], progress=log.append)
-            now = live.read_cluster(client)
-            verdict = verify(now, planned=result.after, ongoing=len(client.list_partition_reassignments()),
-                             throttles=leftover_throttles(client, sorted({q.topic for q in now.partitions}),
-                                                          list(now.broker_ids)))
-            measures["verified"] = verdict.measures.as_dict()
-            if not verdict.ok:
-                module.fail_json(msg="applied, but verify found: " + "; ".join(verdict.problems), changed=True,
-                                 log=log, measures=measures)
-                return
-    except (LogpipeError, KeyError, ValueError) as exc:
-        module.fail_json(msg=str(exc), changed=False, log=log)
-        return
+        with logpipe_errors("kafka_reassignment", partial(module.fail_json, changed=False, log=log), KeyError,
+                            ValueError):
+            from logpipe.placement import Broker, Options, plan
+            from logpipe.placement import admin as live
+            from logpipe.placement.apply import apply_plan, leftover_throttles
+            from logpipe.placement.output import reassignment
+            from logpipe.placement.verify import verify
+
+            client = live.connect(",".join(p["bootstrap_servers"]))
+            current = live.read_cluster(client)
+            add = [Broker(int(b["id"]), b.get("rack"), int(b.get("capacity_bytes", 0))) for b in p["add"]]
+            result = plan(current, add=add, remove=p["remove"], leaders_only=p["scenario"] == "leaders",
+                          scenario=p["scenario"], options=Options(disk_limit=p["disk_limit"]))
+            changed = bool(result.changed)
+            measures = {"before": result.measures_before().as_dict(), "planned": result.measures().as_dict()}
+            if changed and not module.check_mode:
+                apply_plan(client, result.before, result.after, current, batch_size=p["batch_size"],
+                           throttle_bytes=p["throttle_bytes"], batch_timeout=p["batch_timeout"], progress=log.append)
+                now = live.read_cluster(client)
+                verdict = verify(now, planned=result.after, ongoing=len(client.list_partition_reassignments()),
+                                 throttles=leftover_throttles(client, sorted({q.topic for q in now.partitions}),
+                                                              list(now.broker_ids)))
+                measures["verified"] = verdict.measures.as_dict()
+                if not verdict.ok:
+                    module.fail_json(msg="applied, but verify found: " + "; ".join(verdict.problems), changed=True,
+                                     log=log, measures=measures)
     finally:
         if client is not None:
             client.close()

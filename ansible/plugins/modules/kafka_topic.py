@@ -13,7 +13,7 @@ description:
   - A smaller partition count or another replication factor is an error that changes nothing.
   - Check mode asks the brokers to validate the change (validate_only) and changes nothing; diff mode shows
     the topic before and after.
-  - Run on the controller (C(delegate_to: localhost), C(run_once: true)) with the logpipe virtualenv's python.
+  - "Run on the controller (C(delegate_to: localhost), C(run_once: true)) with the logpipe virtualenv's python."
 options:
   name:
     description: Topic name (1-249 of a-z A-Z 0-9 . _ -).
@@ -77,7 +77,10 @@ topic:
   type: dict
 """
 
+from functools import partial  # noqa: E402
+
 from ansible.module_utils.basic import AnsibleModule  # noqa: E402
+from ansible.module_utils.logpipe_adapter import logpipe_errors  # noqa: E402
 
 
 def _as_dict(state):
@@ -102,35 +105,27 @@ def main() -> None:
         required_if=[("state", "present", ("partitions", "replication_factor"))],
         supports_check_mode=True,
     )
-    try:
-        from logpipe.errors import LogpipeError
-        from logpipe.kafka import admin, topics
-    except ImportError as exc:
-        module.fail_json(msg=f"kafka_topic needs the logpipe package and kafka-python in the interpreter running "
-                             f"the module ({exc}); run it with delegate_to: localhost from the logpipe virtualenv")
-        return
-
     p = module.params
     client = None
     try:
-        if p["state"] == "present":
-            desired = topics.spec_from_dict({"name": p["name"], "partitions": p["partitions"],
-                                             "replication_factor": p["replication_factor"], "config": p["config"]})
-        else:
-            topics.validate_topic_name(p["name"])
-        client = admin.connect(p["bootstrap_servers"], timeout_s=p["timeout"])
-        adapter = admin.TopicAdmin(client, timeout_s=p["timeout"])
-        current = adapter.describe(p["name"])
-        if p["state"] == "present":
-            brokers = adapter.broker_count() if current is None else None
-            plan = topics.plan_topic(desired, current, purge_config=p["purge_config"], broker_count=brokers)
-        else:
-            plan = topics.plan_absent(p["name"], current)
-        adapter.apply(plan, validate_only=module.check_mode)
-        after = topics.state_after(plan, current)
-    except LogpipeError as exc:
-        module.fail_json(msg=str(exc), changed=False)
-        return
+        with logpipe_errors("kafka_topic", partial(module.fail_json, changed=False)):
+            from logpipe.kafka import admin, topics
+
+            if p["state"] == "present":
+                desired = topics.spec_from_dict({"name": p["name"], "partitions": p["partitions"],
+                                                 "replication_factor": p["replication_factor"], "config": p["config"]})
+            else:
+                topics.validate_topic_name(p["name"])
+            client = admin.connect(p["bootstrap_servers"], timeout_s=p["timeout"])
+            adapter = admin.TopicAdmin(client, timeout_s=p["timeout"])
+            current = adapter.describe(p["name"])
+            if p["state"] == "present":
+                brokers = adapter.broker_count() if current is None else None
+                plan = topics.plan_topic(desired, current, purge_config=p["purge_config"], broker_count=brokers)
+            else:
+                plan = topics.plan_absent(p["name"], current)
+            adapter.apply(plan, validate_only=module.check_mode)
+            after = topics.state_after(plan, current)
     finally:
         if client is not None:
             client.close()

@@ -23,11 +23,11 @@ import testinfra
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from logpipe.kafka import admin, health
+from tests.support.ansible_plugins import run_module
 
 HOSTS = ["mk-kafka-1", "mk-kafka-2", "mk-kafka-3"]
 RACK_OF = {1: "lab-a", 2: "lab-b", 3: "lab-c"}
 SCENARIO = Path(__file__).resolve().parents[1]
-MODULE = SCENARIO.parents[1] / "ansible/plugins/modules/kafka_topic.py"
 RESTART_TOPIC = "verify.restart"
 PRODUCE_RATE = 300  # messages per second offered during the rolling restart (bounded: shared CPU)
 
@@ -58,11 +58,8 @@ def client(bootstrap: list[str]):
 
 def run_topic_module(bootstrap: list[str], check: bool = False, **args: Any) -> dict[str, Any]:
     """kafka_topic exactly as Ansible runs it (JSON arguments on stdin)."""
-    payload = {"ANSIBLE_MODULE_ARGS": {"bootstrap_servers": bootstrap, **args, "_ansible_check_mode": check,
-                                       "_ansible_diff": True}}
-    proc = subprocess.run([sys.executable, str(MODULE)], input=json.dumps(payload), capture_output=True, text=True,
-                          timeout=120)
-    return json.loads(proc.stdout)
+    return run_module("kafka_topic", {"bootstrap_servers": bootstrap, **args, "_ansible_check_mode": check,
+                                      "_ansible_diff": True})
 
 
 def converge(*extra: str) -> subprocess.CompletedProcess[str]:
@@ -154,8 +151,9 @@ def test_kafka_topic_refuses_a_partition_decrease_and_changes_nothing(bootstrap:
     out = run_topic_module(bootstrap, name="logs.access", partitions=3, replication_factor=3,
                            config={"retention.ms": 1000})
     assert out["failed"] and out["changed"] is False
-    assert out["msg"] == ("topic 'logs.access': partitions cannot decrease from 6 to 3 (Kafka cannot remove "
-                          "partitions); set partitions to 6 or more, or create a new topic and move producers to it")
+    assert out["msg"] == ("kafka_topic: topic 'logs.access': partitions cannot decrease from 6 to 3 (Kafka cannot "
+                          "remove partitions); set partitions to 6 or more, or create a new topic and move producers "
+                          "to it")
     assert admin.TopicAdmin(client).describe("logs.access") == before
 
 

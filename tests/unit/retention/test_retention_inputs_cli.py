@@ -3,7 +3,6 @@ through real Ansible templating as the Kafka role will use it."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -17,6 +16,7 @@ from conftest import document
 from logpipe.cli import main
 from logpipe.errors import LogpipeError
 from logpipe.retention import inputs_from_data, load_file, plan
+from tests.support.ansible_plugins import load_filters
 
 REPO = Path(__file__).resolve().parents[3]
 DAY = 86_400_000
@@ -154,12 +154,7 @@ def test_check_reassignment_file(tmp_path: Path, capsys) -> None:
 
 
 def load_filter():
-    spec = importlib.util.spec_from_file_location(
-        "logpipe_retention_filter", REPO / "ansible/plugins/filter/retention.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.FilterModule().filters()["kafka_retention_topics"]
+    return load_filters()["kafka_retention_topics"]
 
 
 def inventory_topics() -> list[dict]:

@@ -50,6 +50,7 @@ problems:
 """
 
 from ansible.module_utils.basic import AnsibleModule  # noqa: E402
+from ansible.module_utils.logpipe_adapter import logpipe_errors  # noqa: E402
 
 
 def main() -> None:
@@ -63,19 +64,11 @@ def main() -> None:
         },
         supports_check_mode=True,
     )
-    try:
-        from logpipe.errors import LogpipeError
-        from logpipe.kafka import admin, health
-    except ImportError as exc:
-        module.fail_json(msg=f"kafka_cluster_health needs the logpipe package and kafka-python ({exc}); run it with "
-                             "delegate_to: localhost from the logpipe virtualenv")
-        return
     p = module.params
-    try:
+    with logpipe_errors("kafka_cluster_health", module.fail_json):
+        from logpipe.kafka import admin, health
+
         servers = admin.bootstrap_list(p["bootstrap_servers"])
-    except LogpipeError as exc:
-        module.fail_json(msg=str(exc))
-        return
     client = None
     try:
         client = admin.connect(servers, timeout_s=p["timeout"])
