@@ -11,8 +11,12 @@ variable "brokers" {
   type        = map(string)
   description = "Stable broker id -> availability zone. The AZ is also the broker's rack. Never renumber a broker."
   validation {
-    condition     = length(var.brokers) >= 1 && alltrue([for id in keys(var.brokers) : can(regex("^[1-9][0-9]{0,8}$", id))])
-    error_message = "var.brokers must be a non-empty map keyed by broker ids (positive integers without leading zeros, as strings)."
+    condition     = length(var.brokers) >= 3
+    error_message = "var.brokers must hold at least 3 brokers (replication factor 3, min.insync.replicas 2)."
+  }
+  validation {
+    condition     = alltrue([for id in keys(var.brokers) : can(regex("^[1-9][0-9]{0,8}$", id))])
+    error_message = "var.brokers must be keyed by broker ids (positive integers without leading zeros, as strings)."
   }
   validation {
     condition     = alltrue([for id, az in var.brokers : contains(keys(var.subnet_ids), az)])

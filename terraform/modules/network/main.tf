@@ -6,6 +6,9 @@ locals {
   }
 }
 
+# The provider's region, which the AZs must belong to (checked on var.azs).
+data "aws_region" "current" {}
+
 resource "aws_vpc" "this" {
   count                = local.create ? 1 : 0
   cidr_block           = var.vpc_cidr

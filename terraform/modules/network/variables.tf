@@ -18,6 +18,10 @@ variable "azs" {
     condition     = alltrue([for az in var.azs : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$", az))])
     error_message = "var.azs entries must be availability zone names such as eu-west-1a."
   }
+  validation {
+    condition     = alltrue([for az in var.azs : can(regex("^${data.aws_region.current.name}[a-z]$", az))])
+    error_message = "var.azs must be availability zones of the provider's region, ${data.aws_region.current.name}."
+  }
 }
 
 variable "vpc_cidr" {

@@ -239,6 +239,14 @@ run "rejects_broker_in_az_without_subnet" {
   expect_failures = [var.brokers]
 }
 
+run "rejects_fewer_than_three_brokers" {
+  command = plan
+  variables {
+    brokers = { "1" = "eu-west-1a", "2" = "eu-west-1b" }
+  }
+  expect_failures = [var.brokers]
+}
+
 run "rejects_non_numeric_broker_id" {
   command = plan
   variables {

@@ -1,4 +1,10 @@
-mock_provider "aws" {}
+mock_provider "aws" {
+  mock_data "aws_region" {
+    defaults = {
+      name = "us-east-1"
+    }
+  }
+}
 
 variables {
   name = "test-net"
@@ -22,6 +28,14 @@ run "rejects_repeated_az" {
   command = plan
   variables {
     azs = ["us-east-1a", "us-east-1a"]
+  }
+  expect_failures = [var.azs]
+}
+
+run "rejects_azs_of_another_region" {
+  command = plan
+  variables {
+    azs = ["eu-west-1a", "eu-west-1b"]
   }
   expect_failures = [var.azs]
 }
