@@ -35,9 +35,12 @@ else
   say "$conf already configured"
 fi
 
-# 3. Python virtualenv in the cache, keyed by the pinned constraints and this clone's path (the package is an
-#    editable install of this clone, so two clones never share, and re-point, one venv), linked as .venv.
-key=$( { printf '%s\n' "$here"; cat "$here/constraints.txt"; sed -n "/^dependencies/,/^]/p" "$here/pyproject.toml"; } \
+# 3. Python virtualenv in the cache, keyed by this clone's path (the package is an editable install of this clone,
+#    so two clones never share, and re-point, one venv), the pinned constraints and the parts of pyproject.toml
+#    that decide the install (build system, [project] with its dependencies, extras and scripts, package
+#    discovery; not the pytest settings), linked as .venv. The `dev` extra is what `make test`/`make lab` need.
+key=$( { printf '%s\n' "$here"; cat "$here/constraints.txt"
+         awk '/^\[/ { keep = /^\[(build-system|project|tool\.setuptools)/ } keep' "$here/pyproject.toml"; } \
   | sha256sum | cut -c1-12)
 venv="$cache/venv-$key"
 if [[ ! -x $venv/bin/logpipe ]]; then
@@ -45,7 +48,7 @@ if [[ ! -x $venv/bin/logpipe ]]; then
   rm -rf "$venv"
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --upgrade pip
-  "$venv/bin/pip" install -q -c "$here/constraints.txt" -e "$here"
+  "$venv/bin/pip" install -q -c "$here/constraints.txt" -e "$here[dev]"
 else
   say "virtualenv $venv up to date"
 fi

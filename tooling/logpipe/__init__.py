@@ -4,4 +4,5 @@ Subpackages name the concepts: placement, retention, sizing, inventory, lab, log
 Logic lives here as pure functions over dataclasses; Ansible plugins and the CLI are thin adapters.
 """
 
-__version__ = "0.1.0"
+# The name on PyPI ("logpipe" there is another project); `logpipe --version` reads this distribution's version.
+DISTRIBUTION = "logpipe-platform"

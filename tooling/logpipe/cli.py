@@ -6,6 +6,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from importlib.metadata import version
+
+from logpipe import DISTRIBUTION
 
 from logpipe.errors import LogpipeError
 
@@ -26,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="logpipe", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"logpipe {version(DISTRIBUTION)}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (_module, help_text) in COMMANDS.items():
         sub.add_parser(name, help=help_text, add_help=False)
@@ -34,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] in {"-h", "--help"} or argv[0] not in COMMANDS:
+    if not argv or argv[0] in {"-h", "--help", "--version"} or argv[0] not in COMMANDS:
         build_parser().parse_args(argv or ["--help"])
         return 2
     name, rest = argv[0], argv[1:]
