@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from logpipe.errors import LogpipeError
-from logpipe.lab.state import LabState
+from logpipe.lab.state import LabState, endpoints
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class LabContext:
     def from_state(cls, state: LabState) -> LabContext:
         import yaml
 
-        from logpipe.lab.cli import LAB_INVENTORY, endpoints
+        from logpipe.lab.cli import LAB_INVENTORY
         from logpipe.lab.traffic import lab_streams
 
         def group(name: str) -> tuple[str, ...]:

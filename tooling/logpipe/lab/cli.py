@@ -16,7 +16,7 @@ from logpipe.errors import LogpipeError
 from logpipe.lab import hosts as lab_hosts
 from logpipe.lab import image, moto
 from logpipe.lab.shell import progress, step
-from logpipe.lab.state import LabState
+from logpipe.lab.state import LabState, endpoints
 from logpipe.paths import REPO_ROOT, artifact_dir
 
 LAB_ROOT = REPO_ROOT / "terraform" / "regions" / "lab"
@@ -100,7 +100,7 @@ def write_inventory(state: LabState, provisioned: dict[str, dict], cluster_vars:
     groups: dict[str, dict] = {}
     for host, entry in sorted(provisioned.items()):
         host_vars = dict(entry["vars"])
-        host_vars.update(ansible_connection="containers.podman.podman", ansible_host=host,
+        host_vars.update(ansible_connection="podman_pipelined", ansible_host=host,
                          ansible_python_interpreter="/usr/bin/python3", private_ip=state.hosts[host]["ip"],
                          lab_terraform_private_ip=entry["vars"].get("private_ip"))
         for group in entry["groups"]:
@@ -155,17 +155,6 @@ def unit_state(host: str, unit: str) -> str:
     proc = subprocess.run(["podman", "exec", host, "systemctl", "is-active", unit], capture_output=True,
                           check=False)
     return proc.stdout.decode().strip() or "unknown"
-
-
-def endpoints(state: LabState) -> dict[str, str]:
-    def hosts_in(group: str) -> list[str]:
-        return sorted(h for h, e in state.hosts.items() if group in e["groups"])
-
-    return {
-        "kafka_bootstrap": ",".join(f"{state.hosts[h]['ip']}:9092" for h in hosts_in("kafka_brokers")),
-        "consul_http": ",".join(f"http://{state.hosts[h]['ip']}:8500" for h in hosts_in("consul_servers")),
-        "moto": f"http://127.0.0.1:{state.moto_port}" if state.moto_port else "",
-    }
 
 
 def status(state: LabState, as_json: bool = False) -> int:

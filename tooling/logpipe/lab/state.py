@@ -36,3 +36,15 @@ class LabState:
 
     def forget(self) -> None:
         (self.directory(self.name) / "state.json").unlink(missing_ok=True)
+
+
+def endpoints(state: LabState) -> dict[str, str]:
+    """Where the lab's services answer: Kafka bootstrap servers, Consul HTTP, the moto server."""
+    def hosts_in(group: str) -> list[str]:
+        return sorted(h for h, e in state.hosts.items() if group in e["groups"])
+
+    return {
+        "kafka_bootstrap": ",".join(f"{state.hosts[h]['ip']}:9092" for h in hosts_in("kafka_brokers")),
+        "consul_http": ",".join(f"http://{state.hosts[h]['ip']}:8500" for h in hosts_in("consul_servers")),
+        "moto": f"http://127.0.0.1:{state.moto_port}" if state.moto_port else "",
+    }

@@ -12,7 +12,7 @@ from logpipe.errors import LogpipeError
 from logpipe.lab.hosts import run_python
 from logpipe.lab.reconcile import Arrival, Stream, format_table, reconcile
 from logpipe.lab.shell import progress, step
-from logpipe.lab.state import LabState
+from logpipe.lab.state import LabState, endpoints
 from logpipe.paths import REPO_ROOT
 
 # Runs inside a producer host with its own python3: appends lines as an application would.
@@ -98,8 +98,6 @@ DEAD_LETTER_REASONS = ["oversized", "unparseable"]
 def dead_letter_probe(state: LabState, host: str, topic: str = "logs.dead-letter") -> list[str]:
     """Write one unparseable and one oversized access line on `host`; return the dead-letter reasons (the
     `logpipe-reason` header) of the records that carry this probe's marker, sorted."""
-    from logpipe.lab.cli import endpoints
-
     stamp = time.time_ns()
     # Dead-letter records carry the event's file path too: the marker must appear only in the probe lines.
     marker, path = f"dlq-marker-{stamp}", f"/var/log/app/access-probe-{stamp}.log"
@@ -111,8 +109,6 @@ def dead_letter_probe(state: LabState, host: str, topic: str = "logs.dead-letter
 
 
 def smoke(state: LabState, lines: int = 2000) -> int:
-    from logpipe.lab.cli import endpoints
-
     producers = sorted(h for h, e in state.hosts.items() if "producers" in e["groups"])
     if not producers:
         raise LogpipeError("the lab has no producer hosts: run `logpipe lab up` first")
