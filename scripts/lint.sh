@@ -9,3 +9,7 @@ say "ruff"
 ruff check tooling tests benchmarks ansible
 say "yamllint"
 yamllint roles ansible inventories molecule
+say "terraform validate (every module and root, offline against the provider mirror)"
+python -m logpipe.terraform.lint validate
+say "tflint (bundled terraform ruleset, preset all; built from its Go module into the cache on first use)"
+python -m logpipe.terraform.lint tflint

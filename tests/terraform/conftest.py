@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ import pytest
 from logpipe.errors import LogpipeError
 from logpipe.lab.moto import TEST_CREDENTIALS, free_port, stop
 from logpipe.paths import REPO_ROOT
+from logpipe.terraform.lint import copy_without_state
 
 TERRAFORM_DIR = REPO_ROOT / "terraform"
 # Root -> region, in the order their lifecycles start (longest first).
@@ -85,9 +85,7 @@ def start_moto(region: str, workdir: Path) -> Moto:
 
 def copy_tree(dest: Path) -> Path:
     """terraform/ without local working state, so tests never touch (or are touched by) the checkout's roots."""
-    shutil.copytree(TERRAFORM_DIR, dest, ignore=shutil.ignore_patterns(
-        ".terraform", "*.tfstate", "*.tfstate.backup", ".terraform.tfstate.lock.info", "*.tfplan"))
-    return dest
+    return copy_without_state(TERRAFORM_DIR, dest)
 
 
 @dataclass

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from logpipe.inventory.terraform import terraform
+from logpipe.terraform.lint import copy_without_state, validate_all
 
 TERRAFORM_DIR = Path(__file__).resolve().parents[2] / "terraform"
 MODULES = sorted(p.name for p in (TERRAFORM_DIR / "modules").iterdir() if (p / "main.tf").is_file())
@@ -20,9 +19,7 @@ pytestmark = pytest.mark.terraform
 
 @pytest.fixture(scope="module")
 def tree(tmp_path_factory: pytest.TempPathFactory, tf_suite) -> Path:  # tf_suite: start the lifecycles first
-    dest = tmp_path_factory.mktemp("static") / "terraform"
-    shutil.copytree(TERRAFORM_DIR, dest, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*"))
-    return dest
+    return copy_without_state(TERRAFORM_DIR, tmp_path_factory.mktemp("static") / "terraform")
 
 
 def test_layout_every_module_has_its_files() -> None:
@@ -38,21 +35,10 @@ def test_fmt_check(tree: Path, tf_env) -> None:
     assert run.returncode == 0, f"terraform fmt -check found unformatted files:\n{run.stdout}"
 
 
-def _validate(directory: Path, env: dict) -> tuple[str, int, str]:
-    """init (roots: against their committed lock file, read-only, so it must agree with the mirror) + validate."""
-    lock = ["-lockfile=readonly"] if directory.parent.name == "regions" else []
-    init = terraform(directory, ["init", "-backend=false", "-input=false", "-no-color", *lock], env, check=False)
-    if init.returncode != 0:
-        return str(directory), init.returncode, init.stderr
-    run = terraform(directory, ["validate", "-no-color"], env, check=False)
-    return str(directory), run.returncode, run.stdout + run.stderr
-
-
 def test_validate_every_module_and_root(tree: Path, tf_env) -> None:
-    dirs = [tree / "modules" / m for m in MODULES] + [tree / "regions" / r for r in ROOTS]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(lambda d: _validate(d, tf_env), dirs))
-    failed = [f"{d}: {out}" for d, rc, out in results if rc != 0]
+    """The same check as `make lint` (logpipe.terraform.lint), on this run's copy of the tree."""
+    results = validate_all(tree, tf_env)
+    failed = [f"{r.directory}: {r.output}" for r in results if not r.ok]
     assert not failed, "\n".join(failed)
     assert len(results) == len(MODULES) + len(ROOTS)
 

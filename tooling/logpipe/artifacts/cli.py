@@ -3,7 +3,8 @@
   build [--only NAME ...] [--force]   build what is missing or whose recipe changed (minutes for Go builds)
   verify                              recompute every sha256; exit 2 naming the first file that differs
   list                                print the recorded artifacts
-  gomod NAME                          regenerate a Go wrapper module's go.mod/go.sum (maintainers, needs network)
+  gomod NAME                          regenerate a Go wrapper module's go.mod/go.sum (maintainers, needs network);
+                                      NAME is consul, filebeat or tflint (the Terraform linter of `make lint`)
 
 Versions: LOGPIPE_KAFKA_VERSION, LOGPIPE_CONSUL_VERSION, LOGPIPE_FILEBEAT_VERSION (e.g. 7.17.29).
 Location: LOGPIPE_ARTIFACTS, else $LOGPIPE_CACHE/artifacts.
@@ -31,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub.add_parser("verify", help="recompute every sha256 and compare with manifest.json and SHA256SUMS")
     sub.add_parser("list", help="print the recorded artifacts")
     gomod = sub.add_parser("gomod", help="regenerate the wrapper go.mod/go.sum of a Go artifact")
-    gomod.add_argument("name", choices=("consul", "filebeat"))
+    gomod.add_argument("name", choices=("consul", "filebeat", "tflint"))
 
 
 def _print_records(records: list[store.Record]) -> None:
@@ -61,8 +62,7 @@ def run(args: argparse.Namespace) -> int:
             return 1
         _print_records(records)
         return 0
-    from logpipe.artifacts import gomod
+    from logpipe.artifacts import gomod, tflint
 
-    pins = selected_pins()
-    gomod.refresh(getattr(pins, args.name))
+    gomod.refresh(tflint.PIN if args.name == "tflint" else getattr(selected_pins(), args.name))
     return 0

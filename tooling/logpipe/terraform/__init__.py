@@ -1,0 +1,1 @@
+"""Terraform from the controller: the static gates of terraform/ (`lint`)."""
