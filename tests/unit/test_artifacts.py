@@ -17,7 +17,7 @@ import pytest
 
 import logpipe.artifacts as artifacts
 from logpipe.artifacts import build as builder
-from logpipe.artifacts import gomod, kafka, pack, store
+from logpipe.artifacts import gomod, kafka, pack, store, tflint
 from logpipe.artifacts.checksums import format_sums, parse_sums, verify_file
 from logpipe.artifacts.pins import CONSUL_PINS, FILEBEAT_PINS, GoPin, KafkaPin, Pins, selected_pins
 from logpipe.artifacts.recipe import Recipe, recipe_key
@@ -366,7 +366,8 @@ def test_wrapper_gomod_keeps_non_local_replaces_and_all_excludes():
     assert "replace (" not in gomod.wrapper_gomod(PIN, {"Go": "1.22"})
 
 
-@pytest.mark.parametrize("pin", [*CONSUL_PINS.values(), *FILEBEAT_PINS.values()], ids=lambda p: f"{p.name}-{p.version}")
+@pytest.mark.parametrize("pin", [*CONSUL_PINS.values(), *FILEBEAT_PINS.values(), tflint.PIN],
+                         ids=lambda p: f"{p.name}-{p.version}")
 def test_committed_wrapper_module_matches_its_pin(pin):
     directory = gomod.recipe_dir(pin)
     go_mod = (directory / "go.mod").read_text()
@@ -404,6 +405,24 @@ def test_a_binary_reporting_another_version_is_refused(tmp_path):
         gomod.check_reports_version(PIN, fake, ["version"])
     fake.write_text("#!/bin/sh\necho 'Consul v1.19.2'\n")
     assert gomod.check_reports_version(PIN, fake, ["version"]) == "Consul v1.19.2"
+
+
+def test_tflint_is_built_once_per_recipe_into_the_cache(cache, monkeypatch):
+    builds = []
+
+    def fake_build(pin, scratch, binary):
+        builds.append(pin.version)
+        out = scratch / "bin" / binary
+        out.parent.mkdir(parents=True)
+        out.write_text(f"#!/bin/sh\necho 'TFLint version {pin.version}'\n")
+        out.chmod(0o755)
+        return out
+
+    monkeypatch.setattr(gomod, "build_binary", fake_build)
+    first = tflint.ensure_tflint()
+    assert tflint.ensure_tflint() == first and builds == [tflint.PIN.version]
+    assert first.parent.parent == cache / "tools"
+    assert first.parent.name == f"tflint-{tflint.PIN.version}-{tflint.recipe().key()[:12]}"
 
 
 def test_run_logged_keeps_the_log_and_reports_the_tail(tmp_path):
