@@ -7,18 +7,11 @@ import time
 from collections.abc import Callable
 
 from logpipe.faults.host import sh
-from logpipe.lab.hosts import run_python
-
-FILEBEAT_ACKED = r"""
-import json, sys, urllib.request
-stats = json.load(urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/stats", timeout=5))
-print(stats["libbeat"]["output"]["events"]["acked"])
-"""
-
+from logpipe.lab.hosts import host_program, run_python
 
 def filebeat_acked(host: str, port: int = 5066) -> int:
     """Events the Filebeat on `host` has had ACKed since it started."""
-    return int(run_python(host, FILEBEAT_ACKED, str(port)))
+    return int(run_python(host, host_program("logpipe.faults.remote", "filebeat_acked"), str(port)))
 
 
 def haproxy_servers(host: str) -> list[dict[str, str]]:

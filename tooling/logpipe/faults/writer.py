@@ -10,43 +10,8 @@ import subprocess
 from dataclasses import dataclass
 
 from logpipe.errors import LogpipeError
+from logpipe.lab.hosts import host_program
 from logpipe.lab.shell import progress
-
-# Runs inside the producer host with its own python3. Every line keeps the original path, so a rotated line
-# still reconciles against the stream it was written to. Rotation renames to NAME-rN.log, which the
-# `access*.log` input glob still matches (dateext-style rotation).
-LONG_WRITER = r"""
-import os, signal, sys, time
-def pidfile_for(path):
-    return "/tmp/logpipe-writer-" + os.path.basename(path) + ".pid"
-host, path = sys.argv[1], sys.argv[2]
-count, width, rate, rotate_every_s, max_rotations = map(int, sys.argv[3:8])
-stopping = []
-signal.signal(signal.SIGTERM, lambda *_: stopping.append(1))
-with open(pidfile_for(path), "w") as pidfile:
-    pidfile.write(str(os.getpid()))
-os.makedirs(os.path.dirname(path), exist_ok=True)
-stem, suffix = os.path.splitext(path)
-out, seq, rotations = open(path, "a"), 0, 0
-began = last_rotation = time.monotonic()
-while not stopping and (count == 0 or seq < count):
-    head = f"{host}|{path}|{seq}|{time.time_ns() // 1_000_000}|"
-    out.write(head + "x" * max(0, width - len(head)) + "\n")
-    seq += 1
-    if seq % 50 == 0:
-        out.flush()
-        if rotate_every_s and rotations < max_rotations and time.monotonic() - last_rotation >= rotate_every_s:
-            rotations += 1
-            out.close()
-            os.rename(path, f"{stem}-r{rotations}{suffix}")
-            out, last_rotation = open(path, "a"), time.monotonic()
-        ahead = seq / rate - (time.monotonic() - began)
-        if ahead > 0:
-            time.sleep(ahead)
-out.close()
-print(seq, rotations)
-"""
-
 
 @dataclass(frozen=True)
 class WriterResult:
@@ -67,7 +32,8 @@ class BackgroundWriter:
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> BackgroundWriter:
-        cmd = ["podman", "exec", self.host, "python3", "-c", LONG_WRITER, self.host, self.path, *self.args]
+        program = host_program("logpipe.faults.remote", "long_writer")
+        cmd = ["podman", "exec", self.host, "python3", "-c", program, self.host, self.path, *self.args]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         progress(f"writer on {self.host}:{self.path} at {self.args[2]} lines/s")
         return self

@@ -6,6 +6,7 @@ import json
 import subprocess
 import time
 from dataclasses import dataclass
+from importlib.resources import files
 
 from logpipe.errors import LogpipeError
 from logpipe.lab.shell import output, progress, run
@@ -127,6 +128,11 @@ def remove_lab(lab: str, network: str) -> list[str]:
     if network_exists(network):
         run(["podman", "network", "rm", "-f", network])
     return removed
+
+
+def host_program(package: str, name: str) -> str:
+    """The source of `name`.py in `package` (e.g. `logpipe.lab.remote`): a program for the hosts' own python3."""
+    return files(package).joinpath(f"{name}.py").read_text(encoding="utf-8")
 
 
 def run_python(host: str, script: str, *args: str) -> str:

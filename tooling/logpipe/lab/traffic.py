@@ -9,33 +9,16 @@ from collections.abc import Callable, Iterable
 import yaml
 
 from logpipe.errors import LogpipeError
-from logpipe.lab.hosts import run_python
+from logpipe.lab.hosts import host_program, run_python
 from logpipe.lab.reconcile import Arrival, Stream, format_table, reconcile
 from logpipe.lab.shell import progress, step
 from logpipe.lab.state import LabState, endpoints
 from logpipe.paths import REPO_ROOT
 
-# Runs inside a producer host with its own python3: appends lines as an application would.
-WRITER = r"""
-import os, sys, time
-host, path, start, count, width, rate = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:7])
-os.makedirs(os.path.dirname(path), exist_ok=True)
-began = time.monotonic()
-with open(path, "a", buffering=1 << 16) as out:
-    for seq in range(start, start + count):
-        head = f"{host}|{path}|{seq}|{time.time_ns() // 1_000_000}|"
-        out.write(head + "x" * max(0, width - len(head)) + "\n")
-        if rate and seq % 100 == 99:
-            out.flush()
-            ahead = (seq - start + 1) / rate - (time.monotonic() - began)
-            if ahead > 0:
-                time.sleep(ahead)
-"""
-
-
 def write_lines(host: str, path: str, count: int, start: int = 0, width: int = 183, rate: int = 0) -> None:
     """Append `count` test lines (seq start..start+count-1) to `path` on container host `host`."""
-    run_python(host, WRITER, host, path, str(start), str(count), str(width), str(rate))
+    program = host_program("logpipe.lab.remote", "write_lines")
+    run_python(host, program, host, path, str(start), str(count), str(width), str(rate))
 
 
 def read_topics(bootstrap: str, topics: Iterable[str], expected: int | None, quiet_seconds: float = 60.0,
@@ -80,18 +63,6 @@ def lab_streams(lines: int) -> list[Stream]:
     return streams
 
 
-# An access line needs 4 '|'-separated fields, so a line with none is unparseable; the oversized one exceeds the
-# lab's logmaster_max_event_bytes (64 KiB). The padding line keeps the file above Filebeat's fingerprint size
-# (1 KiB) and must differ per probe: files whose first KiB is equal share a fingerprint and only the first is read.
-DEAD_LETTER_PROBE = r"""
-import os, sys
-path, marker, padding = sys.argv[1], sys.argv[2], sys.argv[3]
-os.makedirs(os.path.dirname(path), exist_ok=True)
-with open(path, "w") as out:
-    out.write(padding + "#" * 1100 + "\n")
-    out.write(marker + "-unparseable\n")
-    out.write(marker + "|x|1|2|" + "y" * 70000 + "\n")
-"""
 DEAD_LETTER_REASONS = ["oversized", "unparseable"]
 
 
@@ -101,7 +72,8 @@ def dead_letter_probe(state: LabState, host: str, topic: str = "logs.dead-letter
     stamp = time.time_ns()
     # Dead-letter records carry the event's file path too: the marker must appear only in the probe lines.
     marker, path = f"dlq-marker-{stamp}", f"/var/log/app/access-probe-{stamp}.log"
-    run_python(host, DEAD_LETTER_PROBE, path, marker, f"padding {stamp} ")
+    # The probe file: padding, an unparseable and an oversized line (remote/dead_letter_probe.py says why).
+    run_python(host, host_program("logpipe.lab.remote", "dead_letter_probe"), path, marker, f"padding {stamp} ")
     arrivals = read_topics(endpoints(state)["kafka_bootstrap"], [topic], expected=None, quiet_seconds=30,
                            until=lambda found: sum(marker.encode() in a.value for a in found) >= 2)
     probes = [a for a in arrivals if marker.encode() in a.value]
