@@ -113,12 +113,13 @@ def main() -> None:
         with logpipe_errors("kafka_reassignment", partial(module.fail_json, changed=False, log=log), KeyError,
                             ValueError):
             from logpipe.placement import Broker, Options, plan
+            from logpipe.kafka.admin import connect
             from logpipe.placement import admin as live
             from logpipe.placement.apply import apply_plan, leftover_throttles
             from logpipe.placement.output import reassignment
             from logpipe.placement.verify import verify
 
-            client = live.connect(",".join(p["bootstrap_servers"]))
+            client = connect(p["bootstrap_servers"], client_id=live.CLIENT_ID)
             current = live.read_cluster(client)
             add = [Broker(int(b["id"]), b.get("rack"), int(b.get("capacity_bytes", 0))) for b in p["add"]]
             result = plan(current, add=add, remove=p["remove"], leaders_only=p["scenario"] == "leaders",

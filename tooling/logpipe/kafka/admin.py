@@ -31,9 +31,10 @@ def bootstrap_list(servers: str | Sequence[str]) -> list[str]:
     return out
 
 
-def connect(bootstrap_servers: str | Sequence[str], timeout_s: float = 30.0,
+def connect(bootstrap_servers: str | Sequence[str], timeout_s: float = 30.0, client_id: str = "logpipe-admin",
             client_factory: Callable[..., Any] | None = None) -> Any:
-    """A kafka-python KafkaAdminClient; LogpipeError naming the servers when none answers."""
+    """A kafka-python KafkaAdminClient (the one way logpipe opens one); LogpipeError naming the servers when none
+    answers. `client_id` names the caller in the brokers' logs and quotas."""
     servers = bootstrap_list(bootstrap_servers)
     if client_factory is None:
         from kafka.admin import KafkaAdminClient
@@ -41,7 +42,7 @@ def connect(bootstrap_servers: str | Sequence[str], timeout_s: float = 30.0,
         client_factory = KafkaAdminClient
     timeout_ms = int(timeout_s * 1000)
     try:
-        return client_factory(bootstrap_servers=servers, client_id="logpipe-admin", request_timeout_ms=timeout_ms,
+        return client_factory(bootstrap_servers=servers, client_id=client_id, request_timeout_ms=timeout_ms,
                               bootstrap_timeout_ms=timeout_ms)
     except Exception as exc:  # kafka-python raises several unrelated types for "no broker answered"
         raise LogpipeError(f"cannot reach Kafka at {','.join(servers)}: {type(exc).__name__}: {exc}") from exc

@@ -16,23 +16,15 @@ from typing import Any
 from logpipe.errors import LogpipeError
 from logpipe.placement.model import Broker, Cluster, Partition
 
+# How placement's admin client (logpipe.kafka.admin.connect) names itself to the brokers.
+CLIENT_ID = "logpipe-placement"
+
 
 @dataclass(frozen=True)
 class LogDirUsage:
     sizes: dict[tuple[str, int, int], int]  # (topic, partition, broker) -> bytes on that broker
     capacity: dict[int, int]  # broker -> total bytes of its log dirs
     reserved: dict[int, int]  # broker -> bytes used on its log dirs by anything but replicas
-
-
-def connect(bootstrap: str, **config: Any):
-    """A KafkaAdminClient, with a clear error when the cluster cannot be reached."""
-    from kafka.admin import KafkaAdminClient
-    from kafka.errors import KafkaError
-
-    try:
-        return KafkaAdminClient(bootstrap_servers=bootstrap, client_id="logpipe-placement", **config)
-    except (KafkaError, OSError, ValueError) as exc:
-        raise LogpipeError(f"--bootstrap-server {bootstrap}: cannot reach the cluster ({exc})") from None
 
 
 def parse_log_dirs(responses: list[Mapping[str, Any]]) -> LogDirUsage:

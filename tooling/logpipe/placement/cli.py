@@ -83,12 +83,19 @@ def run(args: argparse.Namespace) -> int:
     return _verify(args)
 
 
+def _connect(bootstrap: str):
+    from logpipe.kafka.admin import connect
+    from logpipe.placement.admin import CLIENT_ID
+
+    return connect(bootstrap, client_id=CLIENT_ID)
+
+
 def _read(args: argparse.Namespace) -> Cluster:
     if getattr(args, "cluster", None):
         return load_cluster(args.cluster)
     from logpipe.placement import admin as live
 
-    client = live.connect(args.bootstrap_server)
+    client = _connect(args.bootstrap_server)
     try:
         return live.read_cluster(client, rate_sample_seconds=getattr(args, "rate_sample_seconds", 0.0),
                                  capacity_bytes=int(getattr(args, "capacity_gib", 0.0) * GIB),
@@ -163,7 +170,7 @@ def _apply(args: argparse.Namespace) -> int:
     from logpipe.placement.apply import apply_plan
 
     before, after, _ = output.read_plan(args.plan)
-    client = live.connect(args.bootstrap_server)
+    client = _connect(args.bootstrap_server)
     try:
         now = live.read_cluster(client, include_internal=args.include_internal)
         result = apply_plan(client, before, after, now, batch_size=args.batch_size,
@@ -180,10 +187,8 @@ def _apply(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from logpipe.placement import admin as live
-
     planned = output.read_plan(args.plan)[1] if args.plan else None
-    client = live.connect(args.bootstrap_server)
+    client = _connect(args.bootstrap_server)
     try:
         return _report_verify(client, planned, args.include_internal, as_json=args.json)
     finally:
