@@ -38,7 +38,7 @@ from logpipe.retention import (
     plan,
 )
 from logpipe.retention.topics import kafka_topic_entries
-from logpipe.retention.units import format_bytes
+from logpipe.units import format_bytes
 
 REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:

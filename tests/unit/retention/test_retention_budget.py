@@ -23,7 +23,7 @@ from logpipe.retention import (
     even_placement,
     plan,
 )
-from logpipe.retention.units import format_bytes
+from logpipe.units import format_bytes
 
 TiB = 1024**4
 DAY = 86_400_000

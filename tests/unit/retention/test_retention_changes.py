@@ -22,7 +22,7 @@ from logpipe.retention import (
     plan,
     plan_change,
 )
-from logpipe.retention.units import format_bytes
+from logpipe.units import format_bytes
 
 TiB = 1024**4
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from logpipe.errors import LogpipeError
-from logpipe.retention.units import format_bytes, format_duration, parse_bytes, parse_duration_ms, parse_rate
+from logpipe.units import format_bytes, format_duration, parse_bytes, parse_duration_ms, parse_rate
 
 
 @pytest.mark.parametrize(

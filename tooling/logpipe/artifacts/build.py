@@ -12,8 +12,8 @@ from typing import Protocol
 from logpipe.artifacts import store
 from logpipe.artifacts.pins import NAMES, Pins, selected_pins
 from logpipe.artifacts.recipe import Recipe
+from logpipe.console import progress, step
 from logpipe.errors import LogpipeError
-from logpipe.lab.shell import progress, step
 from logpipe.paths import artifact_dir, cache_dir
 
 # name -> module exposing recipe(pin) -> Recipe and build(pin, scratch, dest) -> built_from

@@ -17,7 +17,7 @@ import argparse
 from logpipe.artifacts import build as builder
 from logpipe.artifacts import store
 from logpipe.artifacts.pins import NAMES, selected_pins
-from logpipe.lab.shell import step
+from logpipe.console import step
 from logpipe.paths import artifact_dir
 
 

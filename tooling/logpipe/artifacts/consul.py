@@ -7,7 +7,7 @@ from pathlib import Path
 from logpipe.artifacts import gomod, pack
 from logpipe.artifacts.pins import GoPin
 from logpipe.artifacts.recipe import Recipe
-from logpipe.lab.shell import progress, step
+from logpipe.console import progress, step
 
 
 def file_name(pin: GoPin) -> str:

@@ -12,7 +12,7 @@ from logpipe.artifacts import gomod, pack
 from logpipe.artifacts.pins import GoPin
 from logpipe.artifacts.recipe import RECIPES_DIR, Recipe
 from logpipe.artifacts.runner import run_logged
-from logpipe.lab.shell import progress, step
+from logpipe.console import progress, step
 
 CONFIG = RECIPES_DIR / "filebeat" / "filebeat.yml"
 

@@ -18,8 +18,8 @@ from pathlib import Path
 from logpipe.artifacts.pins import GoPin
 from logpipe.artifacts.recipe import RECIPES_DIR
 from logpipe.artifacts.runner import run_logged
+from logpipe.console import progress, step
 from logpipe.errors import LogpipeError
-from logpipe.lab.shell import progress, step
 from logpipe.paths import cache_dir
 
 GO = os.environ.get("LOGPIPE_GO", "/usr/local/go/bin/go")

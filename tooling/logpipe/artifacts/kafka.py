@@ -16,8 +16,8 @@ from logpipe.artifacts import pack
 from logpipe.artifacts.pins import KafkaPin
 from logpipe.artifacts.recipe import RECIPES_DIR, Recipe
 from logpipe.artifacts.runner import run_logged
+from logpipe.console import progress, step
 from logpipe.errors import LogpipeError
-from logpipe.lab.shell import progress, step
 from logpipe.paths import cache_dir
 
 RECIPE_DIR = RECIPES_DIR / "kafka"

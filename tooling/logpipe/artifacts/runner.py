@@ -10,8 +10,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from logpipe.console import progress
 from logpipe.errors import LogpipeError
-from logpipe.lab.shell import progress
 
 
 @dataclass

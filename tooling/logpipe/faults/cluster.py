@@ -7,10 +7,11 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
+from logpipe.console import progress
 from logpipe.errors import LogpipeError
 from logpipe.kafka.admin import connect, read_snapshot
 from logpipe.kafka.health import assess
-from logpipe.lab.shell import progress, wait_until
+from logpipe.lab.shell import wait_until
 
 HEALTHY_TIMEOUT_S = 300  # a broker killed mid-write replays its log and catches up before it rejoins the ISR
 

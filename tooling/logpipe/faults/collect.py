@@ -6,9 +6,9 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
+from logpipe.console import progress
 from logpipe.faults.cluster import TopicPartitionOffsets
 from logpipe.lab.reconcile import Arrival, Stream, reconcile
-from logpipe.lab.shell import progress
 
 SETTLE_S = 5.0  # after the last expected line, keep reading this long: redelivered windows trail behind
 # Give up early when nothing at all arrives for this long: longer than two of Filebeat's 30 s resend timeouts.

@@ -6,6 +6,7 @@ import json
 import time
 from collections.abc import Sequence
 
+from logpipe.console import progress, step
 from logpipe.errors import LogpipeError
 from logpipe.faults.cluster import end_offsets
 from logpipe.faults.collect import collect
@@ -16,7 +17,6 @@ from logpipe.faults.host import now_ms
 from logpipe.faults.measure import ScenarioResult
 from logpipe.faults.scenarios import COLLECT_TIMEOUT_S, finish, stream_path
 from logpipe.lab.reconcile import Arrival, Stream, parse_line
-from logpipe.lab.shell import progress, step
 from logpipe.lab.traffic import write_lines
 
 WIDTH = 183  # the test line width of logpipe.lab.reconcile.make_line

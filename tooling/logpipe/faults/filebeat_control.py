@@ -8,9 +8,9 @@ import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
+from logpipe.console import progress
 from logpipe.faults.host import sh
 from logpipe.faults.process import wait_active
-from logpipe.lab.shell import progress
 
 UNIT = "logpipe-filebeat-native-control"
 CONFIG_DIR = "/etc/logpipe-filebeat-native-control"

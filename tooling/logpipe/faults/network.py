@@ -8,9 +8,9 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from logpipe.console import progress
 from logpipe.errors import LogpipeError
 from logpipe.faults.host import sh
-from logpipe.lab.shell import progress
 
 
 @dataclass(frozen=True, order=True)

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+from logpipe.console import progress
 from logpipe.faults.host import main_pid, sh, unit_active
-from logpipe.lab.shell import progress, wait_until
+from logpipe.lab.shell import wait_until
 
 UNIT_START_TIMEOUT_S = 180  # a broker replays its log before systemd calls it active
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from logpipe.console import progress, step
 from logpipe.errors import LogpipeError
 from logpipe.faults import process
 from logpipe.faults.cluster import TopicPartitionOffsets, end_offsets, grown_partitions, leader_host, wait_cluster_whole
@@ -19,7 +20,6 @@ from logpipe.faults.observe import (filebeat_acked, haproxy_servers, in_rotation
                                     stranded_check_restarts)
 from logpipe.faults.writer import BackgroundWriter
 from logpipe.lab.reconcile import Stream, reconcile
-from logpipe.lab.shell import progress, step
 
 COLLECT_TIMEOUT_S = 900  # after the heal: a 10-minute backlog drains well within this on the lab
 FAULT_AFTER_S = 10  # let the stream flow before breaking anything, so the fault hits it mid-stream

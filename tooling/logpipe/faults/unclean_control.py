@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 import time
 
+from logpipe.console import progress, step
 from logpipe.faults.cluster import end_offsets, leader_host, retrying, wait_cluster_whole
 from logpipe.faults.collect import collect
 from logpipe.faults.context import LabContext
@@ -15,7 +16,6 @@ from logpipe.faults.host import now_ms
 from logpipe.faults.measure import ScenarioResult, seen_seqs
 from logpipe.faults.network import cut_off
 from logpipe.lab.reconcile import Stream, make_line, reconcile
-from logpipe.lab.shell import progress, step
 
 CONTROL_TOPIC = "faults.control-unclean"
 UNSAFE_TOPIC_CONFIG = {"unclean.leader.election.enable": "true", "min.insync.replicas": "1"}

@@ -9,9 +9,9 @@ import posixpath
 import subprocess
 from dataclasses import dataclass
 
+from logpipe.console import progress
 from logpipe.errors import LogpipeError
 from logpipe.lab.hosts import host_program
-from logpipe.lab.shell import progress
 
 @dataclass(frozen=True)
 class WriterResult:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from logpipe.retention.units import parse_duration_ms
+from logpipe.units import parse_duration_ms
 
 
 def duration_seconds(value: object, field: str) -> float:

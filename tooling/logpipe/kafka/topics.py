@@ -16,10 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from logpipe.checks import is_topic_name
 from logpipe.errors import LogpipeError
 
 # Kafka's own limits (org.apache.kafka.common.internals.Topic): legal characters and at most 249 of them.
-TOPIC_NAME_RE = re.compile(r"^[a-zA-Z0-9._-]{1,249}$")
 CONFIG_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 
@@ -126,7 +126,7 @@ def _positive_int(topic: str, name: str, value: Any) -> int:
 
 
 def validate_topic_name(name: Any) -> str:
-    if not isinstance(name, str) or not TOPIC_NAME_RE.match(name) or name in {".", ".."}:
+    if not is_topic_name(name):
         raise LogpipeError(f"topic name {name!r} is not valid: use 1-249 of the characters a-z A-Z 0-9 . _ - "
                            "(and not '.' or '..')")
     return name

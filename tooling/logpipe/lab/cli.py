@@ -12,10 +12,10 @@ import time
 
 import yaml
 
+from logpipe.console import progress, step
 from logpipe.errors import LogpipeError
 from logpipe.lab import hosts as lab_hosts
 from logpipe.lab import image, moto
-from logpipe.lab.shell import progress, step
 from logpipe.lab.state import LabState, endpoints
 from logpipe.paths import REPO_ROOT, artifact_dir
 

@@ -8,8 +8,9 @@ import time
 from dataclasses import dataclass
 from importlib.resources import files
 
+from logpipe.console import progress
 from logpipe.errors import LogpipeError
-from logpipe.lab.shell import output, progress, run
+from logpipe.lab.shell import output, run
 
 LAB_LABEL = "logpipe.lab"
 

@@ -12,9 +12,10 @@ import json
 import shutil
 import subprocess
 
+from logpipe.console import step
 from logpipe.errors import LogpipeError
 from logpipe.lab import shell
-from logpipe.lab.shell import output, step
+from logpipe.lab.shell import output
 from logpipe.paths import cache_dir
 
 IMAGE_REPO = "localhost/logpipe-host"

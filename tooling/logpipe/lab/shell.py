@@ -1,17 +1,13 @@
-"""Running commands with visible progress; the one place the lab shells out."""
+"""Running commands and waiting for conditions: the one place the lab shells out (what it prints while it
+works is `logpipe.console`)."""
 
 from __future__ import annotations
 
 import shlex
 import subprocess
-import sys
 import time
 
 from logpipe.errors import LogpipeError
-
-
-def step(message: str) -> None:
-    print(f"==> {message}", flush=True)
 
 
 def run(cmd: list[str], *, check: bool = True, capture: bool = False, input_bytes: bytes | None = None,
@@ -39,8 +35,3 @@ def wait_until(predicate, *, what: str, timeout: float, interval: float = 1.0):
         if time.monotonic() > deadline:
             raise LogpipeError(f"timed out after {timeout:.0f}s waiting for {what}")
         time.sleep(interval)
-
-
-def progress(message: str) -> None:
-    sys.stdout.write(f"    {message}\n")
-    sys.stdout.flush()

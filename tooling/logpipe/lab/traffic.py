@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterable
 
 import yaml
 
+from logpipe.console import progress, step
 from logpipe.errors import LogpipeError
 from logpipe.lab.hosts import host_program, run_python
 from logpipe.lab.reconcile import Arrival, Stream, format_table, reconcile
-from logpipe.lab.shell import progress, step
 from logpipe.lab.state import LabState, endpoints
 from logpipe.paths import REPO_ROOT
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from logpipe.errors import LogpipeError
 from logpipe.routing import RoutingTable, load_routing_table
-from logpipe.routing.schema import Section, load_yaml_mapping
+from logpipe.checks import Section, load_yaml_mapping
 
 CLIENTS = ("confluent", "kafka-python")
 COMPRESSIONS = ("none", "gzip", "snappy", "lz4", "zstd")

@@ -6,12 +6,12 @@ replica list whose first entry is the preferred leader, size of one replica on d
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from logpipe.checks import read_json, whole_number
 from logpipe.errors import LogpipeError
 
 
@@ -125,9 +125,9 @@ def cluster_from_dict(data: Mapping[str, Any], source: str = "cluster") -> Clust
         unknown = set(b) - {"id", "rack", "capacity_bytes", "reserved_bytes"}
         if unknown:
             raise LogpipeError(f"{where}: unknown field(s) {sorted(unknown)}")
-        brokers.append(Broker(id=_int(b["id"], f"{where}.id"), rack=b.get("rack"),
-                              capacity_bytes=_int(b.get("capacity_bytes", 0), f"{where}.capacity_bytes"),
-                              reserved_bytes=_int(b.get("reserved_bytes", 0), f"{where}.reserved_bytes")))
+        brokers.append(Broker(id=whole_number(b["id"], f"{where}.id"), rack=b.get("rack"),
+                              capacity_bytes=whole_number(b.get("capacity_bytes", 0), f"{where}.capacity_bytes"),
+                              reserved_bytes=whole_number(b.get("reserved_bytes", 0), f"{where}.reserved_bytes")))
     partitions = []
     allowed = {"topic", "partition", "replicas", "size_bytes", "bytes_in_per_sec", "replication_factor", "leader"}
     for i, p in enumerate(parts_raw):
@@ -145,12 +145,12 @@ def cluster_from_dict(data: Mapping[str, Any], source: str = "cluster") -> Clust
             raise LogpipeError(f"{where}.replicas: expected a list of broker ids")
         leader = p.get("leader")
         partitions.append(Partition(
-            topic=p["topic"], partition=_int(p["partition"], f"{where}.partition"),
-            replicas=tuple(_int(r, f"{where}.replicas") for r in replicas),
-            size_bytes=_int(p.get("size_bytes", 0), f"{where}.size_bytes"),
+            topic=p["topic"], partition=whole_number(p["partition"], f"{where}.partition"),
+            replicas=tuple(whole_number(r, f"{where}.replicas") for r in replicas),
+            size_bytes=whole_number(p.get("size_bytes", 0), f"{where}.size_bytes"),
             bytes_in_per_sec=float(p.get("bytes_in_per_sec", 0.0)),
-            replication_factor=_int(p.get("replication_factor", 0), f"{where}.replication_factor"),
-            leader=None if leader is None else _int(leader, f"{where}.leader"),
+            replication_factor=whole_number(p.get("replication_factor", 0), f"{where}.replication_factor"),
+            leader=None if leader is None else whole_number(leader, f"{where}.leader"),
         ))
     cluster = Cluster(brokers=tuple(brokers), partitions=tuple(partitions))
     known = set(cluster.broker_ids)
@@ -177,22 +177,5 @@ def cluster_to_dict(cluster: Cluster) -> dict[str, Any]:
     return {"brokers": brokers, "partitions": parts}
 
 
-def read_json(path: str | Path, what: str, hint: str = "") -> Any:
-    """The parsed JSON file, or a LogpipeError naming `what` file is missing or broken (and `hint` to fix it)."""
-    path = Path(path)
-    try:
-        return json.loads(path.read_text())
-    except FileNotFoundError:
-        raise LogpipeError(f"{what} file {path} does not exist{hint}") from None
-    except json.JSONDecodeError as exc:
-        raise LogpipeError(f"{what} file {path} is not valid JSON: {exc}") from None
-
-
 def load_cluster(path: str | Path) -> Cluster:
     return cluster_from_dict(read_json(path, "cluster"), source=str(path))
-
-
-def _int(value: Any, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise LogpipeError(f"{where}: {value!r} must be an integer")
-    return value

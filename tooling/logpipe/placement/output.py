@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from logpipe.errors import LogpipeError
-from logpipe.placement.model import Cluster, cluster_from_dict, cluster_to_dict, read_json
+from logpipe.checks import read_json
+from logpipe.placement.model import Cluster, cluster_from_dict, cluster_to_dict
 from logpipe.placement.plan import Plan
 
 

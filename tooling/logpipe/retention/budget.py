@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from logpipe.errors import LogpipeError
 from logpipe.retention.calc import TopicRetention, topic_retention
 from logpipe.retention.model import Broker, BudgetInputs, Replica, Settings, TopicClass, validate
-from logpipe.retention.units import format_bytes, format_duration
+from logpipe.units import format_bytes, format_duration
 
 MINUTE_MS = 60_000
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from logpipe.errors import LogpipeError
 from logpipe.retention.model import MiB, Settings, Topic, TopicClass
-from logpipe.retention.units import format_duration
+from logpipe.units import format_duration
 
 
 @dataclass(frozen=True)

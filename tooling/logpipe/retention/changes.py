@@ -14,7 +14,7 @@ from logpipe.errors import LogpipeError
 from logpipe.retention.budget import BrokerBudget, BudgetExceeded, RetentionPlan, budgets_for, plan, settings_for
 from logpipe.retention.calc import TopicRetention, topic_retention
 from logpipe.retention.model import Broker, BudgetInputs, Placement, Topic, normalise_placement, validate
-from logpipe.retention.units import format_bytes
+from logpipe.units import format_bytes
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from logpipe.retention.loader import load_file, placement_from_reassignment
 from logpipe.retention.model import BudgetInputs, even_placement
 from logpipe.retention.topics import kafka_topic_entries
 from logpipe.retention.report import BROKER_HEADER, broker_rows, render, table
-from logpipe.retention.units import format_bytes
+from logpipe.units import format_bytes
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

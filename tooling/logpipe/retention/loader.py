@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from logpipe.checks import keys_within, number, required, whole_number
 from logpipe.errors import LogpipeError
 from logpipe.retention.model import (
     Broker,
@@ -37,7 +38,7 @@ from logpipe.retention.model import (
     validate,
     validate_definitions,
 )
-from logpipe.retention.units import parse_bytes, parse_duration_ms, parse_rate
+from logpipe.units import parse_bytes, parse_duration_ms, parse_rate
 
 CLASS_KEYS = {"name", "age", "priority", "min_age", "timestamp_type"}
 TOPIC_KEYS = {"name", "class", "partitions", "replication_factor", "ingest", "compression_ratio"}
@@ -79,33 +80,6 @@ def inputs_from_data(document: Mapping[str, Any]) -> tuple[BudgetInputs, bool]:
     return inputs, assumed
 
 
-def _check_keys(item: Any, allowed: set[str], where: str) -> Mapping[str, Any]:
-    if not isinstance(item, Mapping):
-        raise LogpipeError(f"{where}: expected a mapping, got {item!r}")
-    unknown = set(item) - allowed
-    if unknown:
-        raise LogpipeError(f"{where}: unknown keys {sorted(unknown)} (allowed: {sorted(allowed)})")
-    return item
-
-
-def _required(item: Mapping[str, Any], key: str, where: str) -> Any:
-    if key not in item or item[key] is None:
-        raise LogpipeError(f"{where}.{key} is required")
-    return item[key]
-
-
-def _int(value: Any, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise LogpipeError(f"{where}: expected a whole number, got {value!r}")
-    return value
-
-
-def _number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise LogpipeError(f"{where}: expected a number, got {value!r}")
-    return float(value)
-
-
 def settings_from_data(data: Mapping[str, Any]) -> Settings:
     """Settings fields by name; `_ms` fields take durations (7d, 5m, or ms), `_bytes` fields take sizes."""
     if not isinstance(data, Mapping):
@@ -125,9 +99,9 @@ def settings_from_data(data: Mapping[str, Any]) -> Settings:
                 raise LogpipeError(f"{where}: expected true or false, got {raw!r}")
             values[key] = raw
         elif key == "segments_per_retention" or key == "move_reserve_partitions":
-            values[key] = _int(raw, where)
+            values[key] = whole_number(raw, where)
         else:
-            values[key] = _number(raw, where)
+            values[key] = number(raw, where)
     return Settings(**values)
 
 
@@ -148,15 +122,15 @@ def _named_items(data: Any, where: str) -> list[Mapping[str, Any]]:
 def classes_from_data(data: Any) -> tuple[TopicClass, ...]:
     classes = []
     for index, item in enumerate(_named_items(data, "classes")):
-        item = _check_keys(item, CLASS_KEYS, f"classes[{index}]")
-        name = str(_required(item, "name", f"classes[{index}]"))
+        item = keys_within(item, CLASS_KEYS, f"classes[{index}]")
+        name = str(required(item, "name", f"classes[{index}]"))
         where = f"classes[{name}]"
         min_age = item.get("min_age")
         classes.append(
             TopicClass(
                 name=name,
-                age_ms=parse_duration_ms(_required(item, "age", where), f"{where}.age"),
-                priority=_int(_required(item, "priority", where), f"{where}.priority"),
+                age_ms=parse_duration_ms(required(item, "age", where), f"{where}.age"),
+                priority=whole_number(required(item, "priority", where), f"{where}.priority"),
                 min_age_ms=None if min_age is None else parse_duration_ms(min_age, f"{where}.min_age"),
                 timestamp_type=str(item.get("timestamp_type", "LogAppendTime")),
             )
@@ -169,18 +143,18 @@ def brokers_from_data(data: Any) -> tuple[Broker, ...]:
         raise LogpipeError(f"brokers: expected a list, got {data!r}")
     brokers = []
     for index, item in enumerate(data):
-        item = _check_keys(item, BROKER_KEYS, f"brokers[{index}]")
-        broker_id = _int(_required(item, "id", f"brokers[{index}]"), f"brokers[{index}].id")
+        item = keys_within(item, BROKER_KEYS, f"brokers[{index}]")
+        broker_id = whole_number(required(item, "id", f"brokers[{index}]"), f"brokers[{index}].id")
         where = f"brokers[{broker_id}]"
-        raw_disks = _required(item, "disks", where)
+        raw_disks = required(item, "disks", where)
         if not isinstance(raw_disks, Sequence) or isinstance(raw_disks, str):
             raise LogpipeError(f"{where}.disks: expected a list of {{path, capacity}}")
         disks = []
         for disk_index, disk in enumerate(raw_disks):
-            disk = _check_keys(disk, DISK_KEYS, f"{where}.disks[{disk_index}]")
-            path = str(_required(disk, "path", f"{where}.disks[{disk_index}]"))
+            disk = keys_within(disk, DISK_KEYS, f"{where}.disks[{disk_index}]")
+            path = str(required(disk, "path", f"{where}.disks[{disk_index}]"))
             capacity = parse_bytes(
-                _required(disk, "capacity", f"{where}.disks[{path}]"), f"{where}.disks[{path}].capacity"
+                required(disk, "capacity", f"{where}.disks[{path}]"), f"{where}.disks[{path}].capacity"
             )
             disks.append(Disk(path, capacity))
         brokers.append(Broker(broker_id, tuple(disks)))
@@ -188,16 +162,16 @@ def brokers_from_data(data: Any) -> tuple[Broker, ...]:
 
 
 def topic_from_data(item: Any, where: str) -> Topic:
-    item = _check_keys(item, TOPIC_KEYS, where)
-    name = str(_required(item, "name", where))
+    item = keys_within(item, TOPIC_KEYS, where)
+    name = str(required(item, "name", where))
     where = f"topics[{name}]"
     return Topic(
         name=name,
-        topic_class=str(_required(item, "class", where)),
-        partitions=_int(_required(item, "partitions", where), f"{where}.partitions"),
-        replication_factor=_int(_required(item, "replication_factor", where), f"{where}.replication_factor"),
-        ingest_bytes_per_s=parse_rate(_required(item, "ingest", where), f"{where}.ingest"),
-        compression_ratio=_number(item.get("compression_ratio", 1.0), f"{where}.compression_ratio"),
+        topic_class=str(required(item, "class", where)),
+        partitions=whole_number(required(item, "partitions", where), f"{where}.partitions"),
+        replication_factor=whole_number(required(item, "replication_factor", where), f"{where}.replication_factor"),
+        ingest_bytes_per_s=parse_rate(required(item, "ingest", where), f"{where}.ingest"),
+        compression_ratio=number(item.get("compression_ratio", 1.0), f"{where}.compression_ratio"),
     )
 
 
@@ -214,7 +188,7 @@ def parse_replica(value: Any, where: str) -> Replica:
         if sep and topic and partition.isdigit():
             return topic, int(partition)
     elif isinstance(value, Sequence) and len(value) == 2 and isinstance(value[0], str):
-        return value[0], _int(value[1], where)
+        return value[0], whole_number(value[1], where)
     raise LogpipeError(f"{where}: expected 'topic-partition' or [topic, partition], got {value!r}")
 
 
@@ -246,9 +220,10 @@ def placement_from_reassignment(
             replicas_of.setdefault((replica[0], replica[1]), []).append(int(broker_id))
     for index, entry in enumerate(document["partitions"]):
         where = f"reassignment.partitions[{index}]"
-        entry = _check_keys(entry, {"topic", "partition", "replicas", "log_dirs"}, where)
-        key = (str(_required(entry, "topic", where)), _int(_required(entry, "partition", where), f"{where}.partition"))
-        brokers = [_int(b, f"{where}.replicas") for b in _required(entry, "replicas", where)]
+        entry = keys_within(entry, {"topic", "partition", "replicas", "log_dirs"}, where)
+        partition = whole_number(required(entry, "partition", where), f"{where}.partition")
+        key = (str(required(entry, "topic", where)), partition)
+        brokers = [whole_number(b, f"{where}.replicas") for b in required(entry, "replicas", where)]
         replicas_of[key] = brokers
     placement = placement_from_partitions((t, p, brokers) for (t, p), brokers in replicas_of.items())
     return normalise_placement({int(b): () for b in current} | placement)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from logpipe.retention.budget import RetentionPlan
-from logpipe.retention.units import format_bytes, format_duration
+from logpipe.units import format_bytes, format_duration
 
 TOPIC_HEADER = (
     "topic",

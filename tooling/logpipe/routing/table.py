@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from logpipe.errors import LogpipeError
-from logpipe.routing.schema import Section, load_yaml_mapping
+from logpipe.checks import Section, load_yaml_mapping
 
 FORMATS = ("raw", "json", "delimited")
 VALUES = ("event", "message")

@@ -1,11 +1,18 @@
-"""Reading a YAML mapping field by field, with errors that name the file and the dotted field.
+"""Checking inputs, with errors that name the input, the value found and what would be accepted.
 
-Both the routing table and the logmaster config are small YAML documents rendered by Ansible; a typo there must
-fail at start-up with the field's full name, the value found and what would be accepted.
+- `Section`: a YAML mapping read field by field (the routing table and the logmaster config are small YAML
+  documents rendered by Ansible; a typo there must fail at start-up with the field's full dotted name).
+- `load_yaml_mapping`, `read_json`: a file's document, or an error naming the file and what is wrong with it.
+- `whole_number`, `number`, `keys_within`, `required`: single values of a parsed document (retention inputs,
+  placement clusters).
+- `is_topic_name`: Kafka's rule for topic names (the routing table's topics, topics as code).
+
+Runs on the logmaster hosts too (the engine reads its config through it): standard library and PyYAML only.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,6 +24,50 @@ from logpipe.errors import LogpipeError
 
 _MISSING: Any = object()
 _TOPIC_RE = re.compile(r"^[A-Za-z0-9._-]{1,249}$")
+
+
+def is_topic_name(name: Any) -> bool:
+    """A legal Kafka topic name: 1-249 of letters, digits, '.', '_', '-'; not '.' or '..'."""
+    return isinstance(name, str) and bool(_TOPIC_RE.match(name)) and name not in {".", ".."}
+
+
+def whole_number(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise LogpipeError(f"{where}: expected a whole number, got {value!r}")
+    return value
+
+
+def number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise LogpipeError(f"{where}: expected a number, got {value!r}")
+    return float(value)
+
+
+def keys_within(item: Any, allowed: set[str], where: str) -> Mapping[str, Any]:
+    """`item` as a mapping whose keys are all in `allowed`."""
+    if not isinstance(item, Mapping):
+        raise LogpipeError(f"{where}: expected a mapping, got {item!r}")
+    unknown = set(item) - allowed
+    if unknown:
+        raise LogpipeError(f"{where}: unknown keys {sorted(unknown)} (allowed: {sorted(allowed)})")
+    return item
+
+
+def required(item: Mapping[str, Any], key: str, where: str) -> Any:
+    if key not in item or item[key] is None:
+        raise LogpipeError(f"{where}.{key} is required")
+    return item[key]
+
+
+def read_json(path: str | Path, what: str, hint: str = "") -> Any:
+    """The parsed JSON file, or a LogpipeError naming `what` file is missing or broken (and `hint` to fix it)."""
+    path = Path(path)
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        raise LogpipeError(f"{what} file {path} does not exist{hint}") from None
+    except json.JSONDecodeError as exc:
+        raise LogpipeError(f"{what} file {path} is not valid JSON: {exc}") from None
 
 
 def load_yaml_mapping(path: Path, what: str) -> dict[str, Any]:
@@ -36,7 +87,7 @@ def load_yaml_mapping(path: Path, what: str) -> dict[str, Any]:
 
 def check_topic(name: Any, field: str, source: str) -> str:
     """A legal Kafka topic name (letters, digits, '.', '_', '-'; at most 249; not '.' or '..')."""
-    if not isinstance(name, str) or not _TOPIC_RE.match(name) or name in {".", ".."}:
+    if not is_topic_name(name):
         raise LogpipeError(
             f"{source}: {field} must be a Kafka topic name (letters, digits, '.', '_', '-', at most 249), "
             f"got {name!r}")

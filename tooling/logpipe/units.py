@@ -1,4 +1,4 @@
-"""Parse and print the sizes, rates and durations that retention inputs are written in.
+"""Parse and print sizes, rates and durations (retention inputs, Filebeat settings, reports).
 
 Inputs accept plain integers (bytes, milliseconds) or strings with a unit: `2TiB`, `500GB`, `20MiB/s`, `30d`,
 `12h`, `90s`, `250ms`. Binary (KiB, MiB, GiB, TiB) and decimal (kB, MB, GB, TB) byte units are both accepted;
