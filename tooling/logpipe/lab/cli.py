@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
 def terraform_inventory(state: LabState) -> dict:
     """Apply the lab root against moto and return its Ansible inventory (logpipe.inventory)."""
     from logpipe.inventory import inventory_from_outputs
-    from logpipe.inventory.terraform import apply_root, output_json
+    from logpipe.terraform.runner import apply_root, output_json
 
     if not (state.moto_pid and _alive(state.moto_pid)):
         step("starting moto's server (emulated AWS) on a free loopback port")
@@ -182,7 +182,7 @@ def status(state: LabState, as_json: bool = False) -> int:
 def down(state: LabState) -> int:
     if state.moto_pid and _alive(state.moto_pid):
         if state.terraform_applied:
-            from logpipe.inventory.terraform import destroy_root
+            from logpipe.terraform.runner import destroy_root
             step("terraform destroy of the lab root against moto")
             server = moto.MotoServer(pid=state.moto_pid, port=state.moto_port)
             destroy_root(LAB_ROOT, {**os.environ, **server.aws_env(LAB_REGION)})
