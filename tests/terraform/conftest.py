@@ -103,7 +103,7 @@ class Suite:
 
 
 def require_terraform() -> dict[str, str]:
-    from logpipe.terraform_config import terraform_binary, terraform_env
+    from logpipe.terraform.config import terraform_binary, terraform_env
 
     try:
         terraform_binary()

@@ -9,7 +9,7 @@ import pytest
 
 from logpipe.cli import main as logpipe_main
 from logpipe.errors import LogpipeError
-from logpipe.terraform_config import (
+from logpipe.terraform.config import (
     MIRROR_ENV,
     find_mirror,
     provider_versions,

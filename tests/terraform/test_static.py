@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from logpipe.inventory.terraform import terraform
+from logpipe.terraform.runner import terraform
 from logpipe.terraform.lint import copy_without_state, validate_all
 
 TERRAFORM_DIR = Path(__file__).resolve().parents[2] / "terraform"

@@ -13,7 +13,7 @@ from typing import Any
 
 from logpipe.errors import LogpipeError
 from logpipe.inventory import inventory_from_outputs
-from logpipe.inventory.terraform import (
+from logpipe.terraform.runner import (
     apply_root,
     destroy_root,
     output_json,
@@ -22,7 +22,7 @@ from logpipe.inventory.terraform import (
     terraform,
     terraform_binary,
 )
-from logpipe.terraform_config import terraform_env
+from logpipe.terraform.config import terraform_env
 
 PARALLELISM = 16
 LOCK_WAIT_SECONDS = 300

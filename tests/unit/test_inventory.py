@@ -139,7 +139,7 @@ def test_cli_reports_bad_outputs_file(tmp_path: Path, capsys: pytest.CaptureFixt
 
 
 def test_state_resources_are_addressed_like_terraform_does() -> None:
-    from logpipe.inventory.terraform import resources_from_state
+    from logpipe.terraform.runner import resources_from_state
 
     state = {"version": 4, "resources": [
         {"module": "module.region.module.kafka", "mode": "managed", "type": "aws_ebs_volume", "name": "data",

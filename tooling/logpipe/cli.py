@@ -16,7 +16,7 @@ from logpipe.errors import LogpipeError
 COMMANDS: dict[str, tuple[str, str]] = {
     "image": ("logpipe.lab.image", "build the Debian bookworm host image for lab and molecule hosts"),
     "artifacts": ("logpipe.artifacts.cli", "build and verify the local artifact source (Kafka, Consul, Filebeat)"),
-    "terraform-config": ("logpipe.terraform_config", "write the Terraform CLI config with a filesystem mirror"),
+    "terraform-config": ("logpipe.terraform.config", "write the Terraform CLI config with a filesystem mirror"),
     "lab": ("logpipe.lab.cli", "bring the local platform up, show its status, push test traffic, tear it down"),
     "inventory": ("logpipe.inventory.cli", "write the Ansible inventory from Terraform outputs"),
     "sizing": ("logpipe.sizing.cli", "broker settings (threads, heap, log dirs) from hardware facts"),

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
             raise LogpipeError(f"--outputs-json {args.outputs_json}: {exc}") from exc
         source = str(args.outputs_json)
     else:
-        from logpipe.inventory.terraform import output_json
+        from logpipe.terraform.runner import output_json
 
         outputs = output_json(args.root, dict(os.environ))
         source = str(args.root)

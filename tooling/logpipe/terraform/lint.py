@@ -50,7 +50,7 @@ class Validation:
 
 def validate(directory: Path, env: Mapping[str, str]) -> Validation:
     """init (roots: against their committed lock file, read-only, so it must agree with the mirror) + validate."""
-    from logpipe.inventory.terraform import terraform
+    from logpipe.terraform.runner import terraform
 
     lock = ["-lockfile=readonly"] if directory.parent.name == "regions" else []
     init = terraform(directory, ["init", "-backend=false", "-input=false", "-no-color", *lock], env, check=False)
@@ -66,7 +66,7 @@ def validate_all(tree: Path, env: Mapping[str, str], workers: int = WORKERS) -> 
 
 
 def run_validate() -> int:
-    from logpipe.terraform_config import terraform_env
+    from logpipe.terraform.config import terraform_env
 
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="logpipe-validate-") as scratch:

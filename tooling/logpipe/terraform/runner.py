@@ -1,6 +1,6 @@
 """Running Terraform for a root: init, apply, plan, output, destroy. A few lines of subprocess (see
 docs/decisions/0020-terraform-through-subprocess.md for why not python-terraform), always with logpipe's own CLI
-config (`logpipe.terraform_config.terraform_env`)."""
+config (`logpipe.terraform.config.terraform_env`)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from logpipe.errors import LogpipeError
-from logpipe.terraform_config import terraform_binary, terraform_env
+from logpipe.terraform.config import terraform_binary, terraform_env
 
 BACKEND_CONFIG_FILE = "backend.hcl"
 # Data volumes carry `prevent_destroy`; a deliberate teardown releases them (and their attachments) from state
