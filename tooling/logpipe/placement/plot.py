@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from logpipe.charts import pyplot
 from logpipe.placement.measures import Measures
 
 
 def plot(before: Measures, after: Measures, path: str | Path, title: str = "placement") -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot("--plot")
 
     ids = sorted({b.broker for b in before.brokers} | {b.broker for b in after.brokers})
     rows = [("replicas", lambda b: b.replicas), ("preferred leaders", lambda b: b.leaders),

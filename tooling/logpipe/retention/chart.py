@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from logpipe.charts import pyplot
 from logpipe.errors import LogpipeError
 from logpipe.retention.budget import RetentionPlan
 
@@ -26,10 +27,7 @@ def class_needs(result: RetentionPlan) -> tuple[list[str], dict[str, list[float]
 
 
 def write_chart(result: RetentionPlan, path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot("--chart")
 
     brokers = [str(b.broker_id) for b in result.brokers]
     positions = list(range(len(brokers)))
