@@ -7,6 +7,7 @@ action=${2:-test}
 cd "$here"
 LOGPIPE_HOST_IMAGE=$(.venv/bin/logpipe image tag)
 LOGPIPE_ARTIFACTS=$(.venv/bin/python -c 'from logpipe.paths import artifact_dir; print(artifact_dir())')
-export LOGPIPE_HOST_IMAGE LOGPIPE_ARTIFACTS
+LOGPIPE_SSH_KEY=$(.venv/bin/logpipe ssh-key)
+export LOGPIPE_HOST_IMAGE LOGPIPE_ARTIFACTS LOGPIPE_SSH_KEY
 export PATH="$here/.venv/bin:$PATH"
 exec molecule -c molecule/shared/base.yml "$action" -s "$scenario"

@@ -15,6 +15,7 @@ from logpipe.errors import LogpipeError
 # subcommand -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "image": ("logpipe.lab.image", "build the Debian bookworm host image for lab and molecule hosts"),
+    "ssh-key": ("logpipe.lab.ssh", "print the SSH key Ansible uses for lab and molecule hosts (made on first use)"),
     "artifacts": ("logpipe.artifacts.cli", "build and verify the local artifact source (Kafka, Consul, Filebeat)"),
     "terraform-config": ("logpipe.terraform.config", "write the Terraform CLI config with a filesystem mirror"),
     "lab": ("logpipe.lab.cli", "bring the local platform up, show its status, push test traffic, tear it down"),

@@ -15,7 +15,7 @@ import yaml
 from logpipe.console import progress, step
 from logpipe.errors import LogpipeError
 from logpipe.lab import hosts as lab_hosts
-from logpipe.lab import image, moto
+from logpipe.lab import image, moto, ssh
 from logpipe.lab.state import LabState, endpoints
 from logpipe.paths import REPO_ROOT, artifact_dir
 
@@ -100,7 +100,7 @@ def write_inventory(state: LabState, provisioned: dict[str, dict], cluster_vars:
     groups: dict[str, dict] = {}
     for host, entry in sorted(provisioned.items()):
         host_vars = dict(entry["vars"])
-        host_vars.update(ansible_connection="podman_pipelined", ansible_host=host,
+        host_vars.update(ssh.connection_vars(state.hosts[host]["ip"]),
                          ansible_python_interpreter="/usr/bin/python3", private_ip=state.hosts[host]["ip"],
                          lab_terraform_private_ip=entry["vars"].get("private_ip"))
         for group in entry["groups"]:

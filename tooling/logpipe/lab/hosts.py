@@ -10,6 +10,7 @@ from importlib.resources import files
 
 from logpipe.console import progress
 from logpipe.errors import LogpipeError
+from logpipe.lab import ssh
 from logpipe.lab.shell import output, run
 
 LAB_LABEL = "logpipe.lab"
@@ -40,7 +41,7 @@ def start_host(name: str, image: str, network: str, lab: str) -> None:
             run(["podman", "start", name])
         return
     run(["podman", "run", "-d", "--name", name, "--hostname", name, "--network", network, "--privileged",
-         "--systemd=always", "--label", f"{LAB_LABEL}={lab}", image, "/sbin/init"])
+         "--systemd=always", "--label", f"{LAB_LABEL}={lab}", *ssh.authorized_keys_mount(), image, "/sbin/init"])
 
 
 def system_state(name: str) -> str:

@@ -21,8 +21,10 @@ from logpipe.paths import cache_dir
 IMAGE_REPO = "localhost/logpipe-host"
 SUITE = "bookworm"
 MIRROR = "http://deb.debian.org/debian"
-# python3-apt so Ansible's apt module works without bootstrapping itself on every host; procps for ps/pkill.
-PACKAGES = ["systemd", "systemd-sysv", "dbus", "python3", "python3-apt", "ca-certificates", "iproute2", "procps"]
+# python3-apt so Ansible's apt module works without bootstrapping itself on every host; procps for ps/pkill;
+# openssh-server because Ansible reaches these hosts over SSH, as it reaches production (decision 0003).
+PACKAGES = ["systemd", "systemd-sysv", "dbus", "python3", "python3-apt", "ca-certificates", "iproute2", "procps",
+            "openssh-server"]
 SOURCES = f"""Types: deb
 URIs: {MIRROR}
 Suites: {SUITE} {SUITE}-updates
@@ -44,7 +46,15 @@ MASKED_UNITS = [
     "systemd-journald-audit.socket", "apt-daily.timer", "apt-daily-upgrade.timer", "e2scrub_reap.service",
     "systemd-hwdb-update.service", "dev-hugepages.mount", "systemd-sysctl.service",
 ]
-RECIPE = {"suite": SUITE, "packages": PACKAGES, "sources": SOURCES, "masked": MASKED_UNITS, "revision": 1}
+# Every host gets its own SSH host keys on its first boot (the package made one set for the whole image; they are
+# removed from it). The controller's key reaches root's authorized_keys through a read-only mount (lab.ssh).
+SSH_HOST_KEYS_DROP_IN = """[Service]
+ExecStartPre=
+ExecStartPre=/usr/bin/ssh-keygen -A
+ExecStartPre=/usr/sbin/sshd -t
+"""
+RECIPE = {"suite": SUITE, "packages": PACKAGES, "sources": SOURCES, "masked": MASKED_UNITS,
+          "ssh_host_keys": SSH_HOST_KEYS_DROP_IN, "revision": 2}
 
 
 def image_tag() -> str:
@@ -79,6 +89,12 @@ def build(force: bool = False) -> str:
         link = rootfs / "etc/systemd/system" / unit
         link.unlink(missing_ok=True)
         link.symlink_to("/dev/null")
+    for key in (rootfs / "etc/ssh").glob("ssh_host_*"):
+        key.unlink()
+    drop_in = rootfs / "etc/systemd/system/ssh.service.d/host-keys.conf"
+    drop_in.parent.mkdir(parents=True, exist_ok=True)
+    drop_in.write_text(SSH_HOST_KEYS_DROP_IN)
+    (rootfs / "root/.ssh").mkdir(mode=0o700, exist_ok=True)
     shell.run(["chroot", str(rootfs), "apt-get", "clean"])
     step(f"importing into podman as {tag}")
     tar = subprocess.Popen(["tar", "-C", str(rootfs), "-c", "."], stdout=subprocess.PIPE)
