@@ -28,9 +28,9 @@ lint: bootstrap
 test: setup lint
 	@scripts/test.sh
 
-# Every molecule scenario (kafka, consul_haproxy, pipeline) plus the lab tests: longer than CI allows.
+# Only the molecule scenarios (consul_haproxy, kafka, pipeline; make test runs them too).
 molecule: setup
-	LOGPIPE_MOLECULE_SCENARIOS=all $(VENV)/pytest -p no:cacheprovider tests/molecule tests/lab
+	@$(VENV)/pytest -p no:cacheprovider tests/molecule
 
 # The fault suite of shared/reliability.md (docs/faults.md); ends with a lost / duplicates / recovery table.
 # `-m "faults and faults_quick"` runs only the ones make test runs.

@@ -26,7 +26,7 @@ PLAY = """- hosts: localhost
 def run_checks(tmp_path: Path, **overrides) -> subprocess.CompletedProcess:
     (tmp_path / "play.yml").write_text(PLAY)
     (tmp_path / "vars.json").write_text(json.dumps({"filebeat_inputs": GOOD_INPUTS, **overrides}))
-    env = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible" / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1"}
+    env = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_NOCOLOR": "1"}
     return subprocess.run([ANSIBLE_PLAYBOOK, "-i", "localhost,", "-c", "local", str(tmp_path / "play.yml"),
                            "-e", f"@{tmp_path / 'vars.json'}"], capture_output=True, text=True, env=env, cwd=REPO)
 

@@ -87,7 +87,7 @@ def test_a_filter_wraps_logpipe_errors_with_its_name() -> None:
 
 def test_a_module_fails_with_the_wrapped_message_under_real_ansible(tmp_path: Path) -> None:
     """ansible.cfg's library and module_utils paths, as a play uses them: the module ships its module_utils."""
-    env = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible/ansible.cfg"), "ANSIBLE_STDOUT_CALLBACK": "json",
+    env = {**os.environ, "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"), "ANSIBLE_STDOUT_CALLBACK": "json",
            "ANSIBLE_LOAD_CALLBACK_PLUGINS": "true", "ANSIBLE_HOME": str(tmp_path),
            "ANSIBLE_LOCALHOST_WARNING": "false"}
     args = {"name": "logs.access", "partitions": 0, "replication_factor": 3, "bootstrap_servers": ["127.0.0.1:1"]}

@@ -138,7 +138,7 @@ def up(state: LabState, tags: str | None = None, skip_ansible: bool = False) -> 
 
 
 def ansible_env() -> dict[str, str]:
-    return {**os.environ, "ANSIBLE_CONFIG": str(REPO_ROOT / "ansible" / "ansible.cfg"),
+    return {**os.environ, "ANSIBLE_CONFIG": str(REPO_ROOT / "ansible.cfg"),
             "PATH": f"{os.path.dirname(sys.executable)}:{os.environ.get('PATH', '')}"}
 
 
