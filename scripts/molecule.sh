@@ -10,4 +10,10 @@ LOGPIPE_ARTIFACTS=$(.venv/bin/python -c 'from logpipe.paths import artifact_dir;
 LOGPIPE_SSH_KEY=$(.venv/bin/logpipe ssh-key)
 export LOGPIPE_HOST_IMAGE LOGPIPE_ARTIFACTS LOGPIPE_SSH_KEY
 export PATH="$here/.venv/bin:$PATH"
+# The scenario's network, on the /24 of its hosts' fixed addresses (molecule's schema has no subnet setting).
+read -r network subnet < <(python3 -c '
+import sys, ipaddress, yaml
+first = yaml.safe_load(open(sys.argv[1]))["platforms"][0]
+print(first["network"], ipaddress.ip_network(first["ip"] + "/24", strict=False))' "molecule/$scenario/molecule.yml")
+podman network exists "$network" || podman network create --subnet "$subnet" "$network" >/dev/null
 exec molecule -c molecule/shared/base.yml "$action" -s "$scenario"
