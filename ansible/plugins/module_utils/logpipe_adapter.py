@@ -15,6 +15,10 @@ from contextlib import contextmanager
 from typing import NoReturn
 
 
+# How every Kafka module takes the cluster's address (admin.connect accepts the list as given).
+BOOTSTRAP_SERVERS_SPEC = {"bootstrap_servers": {"type": "list", "elements": "str", "required": True}}
+
+
 @contextmanager
 def logpipe_errors(name: str, fail: Callable[[str], NoReturn], *also: type[Exception]) -> Iterator[None]:
     """Run a call into logpipe; a LogpipeError (or one of `also`) becomes fail("NAME: message").

@@ -50,13 +50,13 @@ problems:
 """
 
 from ansible.module_utils.basic import AnsibleModule  # noqa: E402
-from ansible.module_utils.logpipe_adapter import logpipe_errors  # noqa: E402
+from ansible.module_utils.logpipe_adapter import BOOTSTRAP_SERVERS_SPEC, logpipe_errors  # noqa: E402
 
 
 def main() -> None:
     module = AnsibleModule(
         argument_spec={
-            "bootstrap_servers": {"type": "list", "elements": "str", "required": True},
+            **BOOTSTRAP_SERVERS_SPEC,
             "expected_brokers": {"type": "list", "elements": "int", "default": []},
             "expected_voters": {"type": "list", "elements": "int", "default": []},
             "max_voter_lag": {"type": "int", "default": 10},

@@ -87,13 +87,13 @@ import json  # noqa: E402
 from functools import partial  # noqa: E402
 
 from ansible.module_utils.basic import AnsibleModule  # noqa: E402
-from ansible.module_utils.logpipe_adapter import logpipe_errors  # noqa: E402
+from ansible.module_utils.logpipe_adapter import BOOTSTRAP_SERVERS_SPEC, logpipe_errors  # noqa: E402
 
 
 def main() -> None:
     module = AnsibleModule(
         argument_spec={
-            "bootstrap_servers": {"type": "list", "elements": "str", "required": True},
+            **BOOTSTRAP_SERVERS_SPEC,
             "scenario": {"type": "str", "default": "rebalance",
                          "choices": ["rebalance", "leaders", "add_brokers", "remove_brokers"]},
             "add": {"type": "list", "elements": "dict", "default": []},

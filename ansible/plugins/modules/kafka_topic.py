@@ -80,7 +80,7 @@ topic:
 from functools import partial  # noqa: E402
 
 from ansible.module_utils.basic import AnsibleModule  # noqa: E402
-from ansible.module_utils.logpipe_adapter import logpipe_errors  # noqa: E402
+from ansible.module_utils.logpipe_adapter import BOOTSTRAP_SERVERS_SPEC, logpipe_errors  # noqa: E402
 
 
 def _as_dict(state):
@@ -93,13 +93,13 @@ def _as_dict(state):
 def main() -> None:
     module = AnsibleModule(
         argument_spec={
+            **BOOTSTRAP_SERVERS_SPEC,
             "name": {"type": "str", "required": True},
             "partitions": {"type": "int"},
             "replication_factor": {"type": "int"},
             "config": {"type": "dict", "default": {}},
             "purge_config": {"type": "bool", "default": False},
             "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
-            "bootstrap_servers": {"type": "list", "elements": "str", "required": True},
             "timeout": {"type": "int", "default": 30},
         },
         required_if=[("state", "present", ("partitions", "replication_factor"))],
