@@ -39,7 +39,7 @@ faults: setup
 
 # The fault scenarios `make test` leaves out (2, 3, 4, 6 and 7: minutes of fault each); CI runs them after make test.
 faults-long: setup
-	@$(VENV)/pytest -p no:cacheprovider -m "faults and not faults_quick" tests/faults
+	@$(VENV)/pytest -p no:cacheprovider --durations=0 -m "faults and not faults_quick" tests/faults
 
 clean:
 	rm -f .venv

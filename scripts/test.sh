@@ -16,9 +16,9 @@ fast_log=$(mktemp -t logpipe-test-fast.XXXXXX)
 trap 'rm -f "$fast_log"' EXIT
 
 set +e
-pytest -p no:cacheprovider "$@" tests/unit tests/integration tests/terraform >"$fast_log" 2>&1 &
+pytest -p no:cacheprovider --durations=10 "$@" tests/unit tests/integration tests/terraform >"$fast_log" 2>&1 &
 fast_pid=$!
-pytest -p no:cacheprovider -m "not faults or faults_quick" "$@" tests/molecule tests/lab tests/faults
+pytest -p no:cacheprovider --durations=0 -m "not faults or faults_quick" "$@" tests/molecule tests/lab tests/faults
 hosts_rc=$?
 wait "$fast_pid"
 fast_rc=$?
