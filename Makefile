@@ -37,7 +37,7 @@ molecule: setup
 faults: setup
 	@$(VENV)/pytest -p no:cacheprovider -m faults tests/faults
 
-# The fault scenarios `make test` leaves out (2, 3, 4, 6 and 7: minutes of fault each); CI runs them after make test.
+# The fault scenarios `make test` leaves out (2, 3, 4, 5-control, 6 and 7: minutes of fault each); CI runs them after make test.
 faults-long: setup
 	@$(VENV)/pytest -p no:cacheprovider --durations=0 -m "faults and not faults_quick" tests/faults
 

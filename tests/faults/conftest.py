@@ -1,5 +1,6 @@
-"""Fault suite plumbing: the shared lab fixture, a `run_scenario` fixture that runs one scenario against the lab
-and keeps its result, and a terminal summary that prints every scenario's lost / duplicates / recovery."""
+"""Fault suite plumbing: a `run_scenario` fixture that runs one scenario against the lab (the session's lab
+fixture, from tests/conftest.py) and keeps its result, and a terminal summary that prints every scenario's lost /
+duplicates / recovery."""
 
 from __future__ import annotations
 
@@ -7,9 +8,7 @@ import pytest
 
 from logpipe.faults.context import LabContext
 from logpipe.faults.measure import ScenarioResult, format_summary
-from tests.support.lab_fixture import lab
 
-__all__ = ["lab"]
 RESULTS = pytest.StashKey[list[ScenarioResult]]()
 
 
