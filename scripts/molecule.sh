@@ -15,5 +15,9 @@ read -r network subnet < <(python3 -c '
 import sys, ipaddress, yaml
 first = yaml.safe_load(open(sys.argv[1]))["platforms"][0]
 print(first["network"], ipaddress.ip_network(first["ip"] + "/24", strict=False))' "molecule/$scenario/molecule.yml")
+if podman network exists "$network" &&
+   [[ $(podman network inspect -f '{{range .Subnets}}{{.Subnet}} {{end}}' "$network") != "$subnet " ]]; then
+  podman network rm -f "$network" >/dev/null  # made by an older molecule run on another subnet
+fi
 podman network exists "$network" || podman network create --subnet "$subnet" "$network" >/dev/null
 exec molecule -c molecule/shared/base.yml "$action" -s "$scenario"
