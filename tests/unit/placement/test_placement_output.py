@@ -147,3 +147,45 @@ def test_broker_model_from_admin_keeps_unknown_capacity_unchecked():
     c = cluster_from_admin(CLUSTER, TOPICS[:1], parse_log_dirs([]))
     assert all(b.capacity_bytes == 0 for b in c.brokers)
     assert isinstance(c.brokers[0], Broker)
+
+
+class ElectionRefusedOnce:
+    """An admin client whose first preferred-leader election leaves the leaders where they were, as Kafka does
+    while a just-added replica is not yet electable (PREFERRED_LEADER_NOT_AVAILABLE)."""
+
+    def __init__(self, leaders: dict[tuple[str, int], int]):
+        self.leaders = dict(leaders)
+        self.requests: list[dict[str, list[int]]] = []
+
+    def describe_topics(self, topics):
+        return [{"name": t, "partitions": [{"partition_index": p, "leader_id": leader}
+                                           for (topic, p), leader in sorted(self.leaders.items()) if topic == t]}
+                for t in topics]
+
+    def elect_leaders(self, election_type, partitions, raise_errors=True):
+        self.requests.append(partitions)
+        if len(self.requests) > 1:
+            for topic, numbers in partitions.items():
+                for p in numbers:
+                    self.leaders[(topic, p)] = 1  # replicas[0] of every partition below
+
+
+def test_preferred_election_is_repeated_until_the_preferred_replicas_lead():
+    from logpipe.placement.apply import elect_preferred
+
+    after = Cluster((Broker(1), Broker(2)), (Partition("t", 0, (1, 2)), Partition("t", 1, (1, 2)),
+                                             Partition("t", 2, (1, 2))))
+    admin = ElectionRefusedOnce({("t", 0): 2, ("t", 1): 1, ("t", 2): 2})
+    assert elect_preferred(admin, after, timeout=10, poll=0) == 2
+    assert admin.requests == [{"t": [0, 2]}, {"t": [0, 2]}]
+    assert set(admin.leaders.values()) == {1}
+
+
+def test_preferred_election_gives_up_after_its_timeout_and_leaves_the_rest_to_verify():
+    from logpipe.placement.apply import elect_preferred
+
+    after = Cluster((Broker(1), Broker(2)), (Partition("t", 0, (1, 2)),))
+    admin = ElectionRefusedOnce({("t", 0): 2})
+    admin.elect_leaders = lambda *args, **kwargs: admin.requests.append(args[1])  # never moves a leader
+    assert elect_preferred(admin, after, timeout=0.05, poll=0.01) == 1
+    assert len(admin.requests) >= 1 and admin.leaders[("t", 0)] == 2

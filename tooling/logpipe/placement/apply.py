@@ -168,13 +168,31 @@ def apply_plan(admin, before: Cluster, after: Cluster, live: Cluster, *, batch_s
                 _clear_throttles(admin, topic_cfg, broker_cfg)
     elected = 0
     if not dry_run:
-        elected = elect_preferred(admin, after)
+        elected = elect_preferred(admin, after, poll=poll)
         progress(f"preferred-leader election on {elected} partition(s)")
     return ApplyResult(len(plan_batches), len(items), elected, tuple(sorted(new_topics)))
 
 
-def elect_preferred(admin, after: Cluster) -> int:
-    """Preferred-leader election where the live leader is not replicas[0]; returns how many were asked for."""
+def elect_preferred(admin, after: Cluster, *, timeout: float = 60.0, poll: float = 2.0) -> int:
+    """Preferred-leader election where the live leader is not replicas[0]; returns how many were asked for.
+
+    Repeated until every such partition is led by its preferred replica or `timeout` passes: a replica that has
+    just joined the ISR may not be electable yet (Kafka answers PREFERRED_LEADER_NOT_AVAILABLE and the old leader
+    stays), so one request can leave leaders where they were. What is still off after `timeout` is left to
+    `verify`, which reports it."""
+    asked: int | None = None
+    deadline = time.monotonic() + timeout
+    while True:
+        todo = _not_led_by_preferred(admin, after)
+        if asked is None:
+            asked = sum(len(v) for v in todo.values())
+        if not todo or time.monotonic() > deadline:
+            return asked
+        admin.elect_leaders(0, todo, raise_errors=False)
+        time.sleep(poll)
+
+
+def _not_led_by_preferred(admin, after: Cluster) -> dict[str, list[int]]:
     topics = admin.describe_topics(sorted({p.topic for p in after.partitions}))
     wanted = {p.key: p.replicas[0] for p in after.partitions}
     todo: dict[str, list[int]] = {}
@@ -183,9 +201,7 @@ def elect_preferred(admin, after: Cluster) -> int:
             key = (t["name"], int(p["partition_index"]))
             if key in wanted and p.get("leader_id") != wanted[key]:
                 todo.setdefault(t["name"], []).append(key[1])
-    if todo:
-        admin.elect_leaders(0, todo, raise_errors=False)
-    return sum(len(v) for v in todo.values())
+    return todo
 
 
 def _set_throttles(admin, topic_cfg, broker_cfg) -> None:
