@@ -37,6 +37,10 @@ def container_exists(name: str) -> bool:
 
 def start_host(name: str, image: str, network: str, lab: str) -> None:
     if container_exists(name):
+        running = output(["podman", "inspect", "-f", "{{.ImageName}}", name])
+        if running != image:
+            raise LogpipeError(f"lab host {name} was made from {running}, not the current host image {image} (its "
+                               "recipe changed, e.g. SSH access): `make lab-down`, then `make lab`")
         if container_status(name) != "running":
             run(["podman", "start", name])
         return
