@@ -24,7 +24,6 @@ naming the command to run, so tests that need Kafka fail loudly instead of skipp
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import os
 import shutil
@@ -41,6 +40,7 @@ from pathlib import Path
 
 from logpipe.artifacts import kafka_home
 from logpipe.errors import LogpipeError
+from logpipe.kafka.cluster import cluster_id_from_name
 
 HOST = "127.0.0.1"
 
@@ -68,8 +68,9 @@ def free_ports(count: int) -> list[int]:
 
 
 def random_cluster_id() -> str:
-    """A cluster id in Kafka's format: a random UUID as unpadded URL-safe base64 (22 characters)."""
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+    """A fresh cluster id, by the platform's own rule (never starting with '-', which the storage tool would read
+    as an option: one random id in 64 did, and failed `kafka-storage format`)."""
+    return cluster_id_from_name(uuid.uuid4().hex)
 
 
 def plan_nodes(brokers: int, racks: tuple[str, ...], ports: list[int]) -> list[Node]:
