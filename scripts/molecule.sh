@@ -8,7 +8,10 @@ cd "$here"
 LOGPIPE_HOST_IMAGE=$(.venv/bin/logpipe image tag)
 LOGPIPE_ARTIFACTS=$(.venv/bin/python -c 'from logpipe.paths import artifact_dir; print(artifact_dir())')
 LOGPIPE_SSH_KEY=$(.venv/bin/logpipe ssh-key)
-export LOGPIPE_HOST_IMAGE LOGPIPE_ARTIFACTS LOGPIPE_SSH_KEY
+# The key mount and SSH options, as logpipe.lab.ssh gives them to the lab: one definition for both.
+LOGPIPE_SSH_VOLUME=$(.venv/bin/python -c 'from logpipe.lab.ssh import authorized_keys_volume; print(authorized_keys_volume())')
+LOGPIPE_SSH_ARGS=$(.venv/bin/python -c 'from logpipe.lab.ssh import LAB_SSH_ARGS; print(LAB_SSH_ARGS)')
+export LOGPIPE_HOST_IMAGE LOGPIPE_ARTIFACTS LOGPIPE_SSH_KEY LOGPIPE_SSH_VOLUME LOGPIPE_SSH_ARGS
 export PATH="$here/.venv/bin:$PATH"
 # The scenario's network, on the /24 of its hosts' fixed addresses (molecule's schema has no subnet setting).
 read -r network subnet < <(python3 -c '

@@ -26,9 +26,15 @@ def controller_key() -> Path:
     return key
 
 
+def authorized_keys_volume() -> str:
+    """The podman volume that gives a host the controller's public key as root's authorized_keys (the path on the
+    host side is this machine's cache; the other is root's home inside the container host)."""
+    return f"{controller_key().with_suffix('.pub')}:/root/.ssh/authorized_keys:ro"
+
+
 def authorized_keys_mount() -> list[str]:
-    """The podman arguments that give a host the controller's public key as root's authorized_keys."""
-    return ["--volume", f"{controller_key().with_suffix('.pub')}:/root/.ssh/authorized_keys:ro"]
+    """podman run arguments for authorized_keys_volume()."""
+    return ["--volume", authorized_keys_volume()]
 
 
 def connection_vars(address: str) -> dict[str, str]:
